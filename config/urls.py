@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Industry Hubs curators"
+admin.site.site_title = "Industry Hubs admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("hubs.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

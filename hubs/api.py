@@ -1,0 +1,126 @@
+"""The public GeoJSON API: parameters checked one by one, then approved hubs as features."""
+
+import math
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from hubs import gazetteer, queries
+from hubs.models import Industry, Region, Stage
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+MAX_RADIUS_KM = 20038  # Half the Earth's circumference: every point is within it.
+
+
+def _bad(parameter, message):
+    return {"error": message, "parameter": parameter}
+
+
+def _number(query, name, low, high):
+    """(value, error) for an optional number parameter within [low, high]."""
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return None, None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None, _bad(name, f"{name} must be a number.")
+    if not math.isfinite(value) or not low <= value <= high:
+        return None, _bad(name, f"{name} must be between {low} and {high}.")
+    return value, None
+
+
+@dataclass
+class GeoJSONParams:
+    industry: Industry | None = None
+    region: Region | None = None
+    stage: str = ""
+    lat: float | None = None
+    lng: float | None = None
+    radius_km: float | None = None
+    limit: int = DEFAULT_LIMIT
+    error: dict | None = None
+
+    @classmethod
+    def from_query(cls, query):  # noqa: C901 - one check a parameter reads best in a row.
+        params = cls()
+        industry = query.get("industry", "").strip()
+        if industry:
+            params.industry = Industry.objects.filter(Q(slug=industry) | Q(code=industry)).first()
+            if params.industry is None:
+                return cls(error=_bad("industry", f"Unknown industry {industry!r}."))
+        region = query.get("region", "").strip()
+        if region:
+            params.region = Region.objects.filter(slug=region).first()
+            if params.region is None:
+                return cls(error=_bad("region", f"Unknown region {region!r}."))
+        params.stage = query.get("stage", "").strip()
+        if params.stage and params.stage not in Stage.values:
+            return cls(error=_bad("stage", f"stage must be one of {', '.join(Stage.values)}."))
+        raw_limit = query.get("limit", "")
+        if raw_limit:
+            if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+                return cls(
+                    error=_bad("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+                )
+            params.limit = int(raw_limit)
+        params.radius_km, error = _number(query, "radius_km", 0, MAX_RADIUS_KM)
+        if error:
+            return cls(error=error)
+        lat, error = _number(query, "lat", -90, 90)
+        if error:
+            return cls(error=error)
+        lng, error = _number(query, "lng", -180, 180)
+        if error:
+            return cls(error=error)
+        near = query.get("near", "").strip()
+        if (lat is None) != (lng is None):
+            return cls(error=_bad("lat" if lat is None else "lng", "Give both lat and lng."))
+        if near and lat is None:
+            resolution = gazetteer.resolve(near)
+            if not resolution.found:
+                return cls(error=_bad("near", resolution.error))
+            lat, lng = resolution.latitude, resolution.longitude
+        if params.radius_km is not None and lat is None:
+            return cls(error=_bad("radius_km", "radius_km needs near, or lat and lng."))
+        params.lat, params.lng = lat, lng
+        return params
+
+    def hubs(self):
+        hubs = queries.hubs_of_industry(self.industry)
+        if self.region:
+            hubs = hubs.filter(
+                Q(region=self.region)
+                | Q(region__parent=self.region)
+                | Q(region__parent__parent=self.region)
+            )
+        if self.stage:
+            hubs = hubs.filter(stage=self.stage)
+        if self.lat is None:
+            return list(hubs.order_by("name")[: self.limit])
+        point = {"lat": self.lat, "lng": self.lng}
+        if self.radius_km is not None:
+            return list(
+                queries.within_radius(hubs, radius_km=self.radius_km, **point)[: self.limit]
+            )
+        return queries.nearest(hubs, limit=self.limit, **point)
+
+
+def hub_feature(hub, request):
+    properties = {
+        "name": hub.name,
+        "slug": hub.slug,
+        "url": request.build_absolute_uri(hub.get_absolute_url()),
+        "industry": hub.industry.code,
+        "industry_title": hub.industry.title,
+        "stage": hub.stage,
+        "members": hub.member_count,
+    }
+    if getattr(hub, "distance_km", None) is not None:
+        properties["distance_km"] = round(hub.distance_km, 2)
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [hub.longitude, hub.latitude]},
+        "properties": properties,
+    }

@@ -1,0 +1,340 @@
+"""Loads the demo directory: NAICS industries, the gazetteer, regions, real hubs and resources,
+and generated demo businesses (all marked ``is_demo``). Every step is safe to run again."""
+
+import csv
+import json
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from hubs import gazetteer, queries
+from hubs.models import (
+    Business,
+    Connection,
+    Hub,
+    Industry,
+    Membership,
+    Place,
+    Region,
+    Resource,
+    Stage,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEMO_SEED = 2022
+UNAFFILIATED_PER_HUB = 3
+
+_PREFIXES = [
+    "Summit",
+    "Canyon",
+    "Harbor",
+    "Pioneer",
+    "Keystone",
+    "Juniper",
+    "Granite",
+    "Maple",
+    "Beacon",
+    "Cedar",
+    "Riverbend",
+    "Northstar",
+    "Bluebird",
+    "Ironwood",
+    "Meridian",
+    "Lakeside",
+    "Copper",
+    "Prairie",
+    "Redwood",
+    "Silverline",
+    "Orchard",
+    "Highland",
+    "Evergreen",
+    "Foundry",
+    "Anchor",
+]
+_SUFFIXES = ["Co.", "Works", "Labs", "Group", "Partners", "Studio", "Manufacturing", "Supply"]
+
+
+@dataclass
+class SeedReport:
+    counts: dict = field(default_factory=dict)
+
+    def __str__(self):
+        return ", ".join(f"{n:,} {name}" for name, n in self.counts.items())
+
+
+def _parent_code(code, codes):
+    if "-" in code or len(code) == 2:
+        return None
+    if len(code) == 3:
+        for sector in codes:
+            if "-" in sector:
+                first, last = (int(p) for p in sector.split("-"))
+                if first <= int(code[:2]) <= last:
+                    return sector
+            elif len(sector) == 2 and code.startswith(sector):
+                return sector
+        return None
+    return code[:-1] if code[:-1] in codes else None
+
+
+def load_industries():
+    """Create or update the NAICS codes and their complements from hubs/data."""
+    with open(DATA_DIR / "naics_2022.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    codes = {row["code"] for row in rows}
+    by_code = {i.code: i for i in Industry.objects.all()}
+    for row in sorted(rows, key=lambda r: len(r["code"].replace("-", "")[:3])):
+        values = {"title": row["title"].strip(), "synonyms": row["synonyms"].strip()}
+        industry = by_code.get(row["code"])
+        if industry is None:
+            industry = Industry(
+                code=row["code"], slug=slugify(f"{row['code']} {row['title']}")[:120]
+            )
+            by_code[row["code"]] = industry
+        for name, value in values.items():
+            setattr(industry, name, value)
+        parent_code = _parent_code(row["code"], codes)
+        industry.parent = by_code.get(parent_code) if parent_code else None
+        industry.save()
+    with open(DATA_DIR / "naics_complements.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            by_code[row["code_a"]].complements.add(by_code[row["code_b"]])
+    return by_code
+
+
+def _centroid(country, admin1=None):
+    """The population-weighted centre of the gazetteer's cities in a country or state."""
+    cities = Place.objects.filter(kind=Place.Kind.CITY, country=country)
+    if admin1:
+        cities = cities.filter(admin1=admin1)
+    total = lat = lng = 0.0
+    for c_lat, c_lng, population in cities.values_list("latitude", "longitude", "population"):
+        weight = max(population, 1)
+        total += weight
+        lat += c_lat * weight
+        lng += c_lng * weight
+    return (lat / total, lng / total) if total else None
+
+
+def _region(name, kind, *, parent=None, code="", point):
+    region = Region.objects.filter(name__iexact=name, parent=parent).first()
+    if region is None:
+        slug_base = f"{name} {parent.code or parent.name}" if kind == Region.Kind.STATE else name
+        region = Region.objects.create(
+            name=name,
+            kind=kind,
+            parent=parent,
+            code=code,
+            slug=slugify(slug_base)[:150],
+            latitude=point[0],
+            longitude=point[1],
+        )
+    return region
+
+
+def _city(name, country, admin1=""):
+    """The most populous gazetteer city of that name in the country (and US state)."""
+    resolution = gazetteer.resolve(f"{name}, {admin1 if country == 'US' else country}")
+    if resolution.place and resolution.place.country == country:
+        return resolution.place
+    return None
+
+
+def region_for(*, city, admin1, country, metro, lat, lng):
+    """The metro region of an entry, creating it and its state and country as needed."""
+    place = _city(city, country, admin1)
+    country_region = _region(
+        gazetteer.country_name(country),
+        Region.Kind.COUNTRY,
+        code=country,
+        point=_centroid(country) or (lat, lng),
+    )
+    if country == "US":
+        state_name = next(
+            s["name"] for code, s in gazetteer._geonames().get_us_states().items() if code == admin1
+        )
+        state_code = admin1
+    else:
+        state_name, state_code = admin1, ""
+    state_point = _centroid(country, place.admin1) if place else None
+    state = _region(
+        state_name,
+        Region.Kind.STATE,
+        parent=country_region,
+        code=state_code,
+        point=state_point or (lat, lng),
+    )
+    return _region(metro, Region.Kind.METRO, parent=state, point=(lat, lng))
+
+
+def load_hubs(industries):
+    with open(DATA_DIR / "demo_hubs.json", encoding="utf-8") as f:
+        entries = json.load(f)
+    hubs = []
+    for entry in entries:
+        region = region_for(
+            city=entry["city"],
+            admin1=entry["admin1"],
+            country=entry["country"],
+            metro=entry["region"],
+            lat=entry["lat"],
+            lng=entry["lng"],
+        )
+        is_demo = entry.get("demo", False)
+        hub, _ = Hub.objects.update_or_create(
+            slug=slugify(entry["name"]),
+            defaults={
+                "name": entry["name"],
+                "industry": industries[entry["industry"]],
+                "region": region,
+                "latitude": entry["lat"],
+                "longitude": entry["lng"],
+                "description": entry["description"],
+                "website": entry.get("website") or "",
+                "founded_year": entry.get("founded"),
+                "stage_override": "" if is_demo else Stage.ESTABLISHED,
+                "status": Hub.Status.APPROVED,
+                "is_demo": is_demo,
+            },
+        )
+        hub.secondary_industries.set([industries[code] for code in entry.get("secondary", [])])
+        hubs.append(hub)
+    return hubs
+
+
+def load_resources():
+    with open(DATA_DIR / "demo_resources.json", encoding="utf-8") as f:
+        entries = json.load(f)
+    for entry in entries:
+        place = _city(entry["city"], entry["country"], entry["admin1"])
+        region = (
+            Region.objects.filter(kind=Region.Kind.METRO)
+            .filter(parent__parent__code=entry["country"])
+            .order_by()
+        )
+        metro = queries.nearest(region, lat=entry["lat"], lng=entry["lng"], limit=1)
+        Resource.objects.update_or_create(
+            slug=slugify(entry["name"])[:200],
+            defaults={
+                "name": entry["name"],
+                "kind": entry["kind"],
+                "city": place.name if place else entry["city"],
+                "region": metro[0] if metro else Region.objects.get(code=entry["country"]),
+                "latitude": entry["lat"],
+                "longitude": entry["lng"],
+                "website": entry.get("website") or "",
+            },
+        )
+    return len(entries)
+
+
+def _towns_near(hub, radius_km=40):
+    towns = Place.objects.filter(kind=Place.Kind.CITY)
+    return list(
+        queries.within_radius(towns, lat=hub.latitude, lng=hub.longitude, radius_km=radius_km)[:12]
+    )
+
+
+def _demo_business(rng, hub, industry, towns, used_names):
+    town = rng.choice(towns) if towns else None
+    town_name = town.name if town else hub.region.name
+    base_lat, base_lng = (town.latitude, town.longitude) if town else hub.point
+    while True:
+        name = f"{rng.choice(_PREFIXES)} {industry.title.split(' ')[0]} {rng.choice(_SUFFIXES)}"
+        if name not in used_names:
+            used_names.add(name)
+            break
+        name = f"{town_name} {name}"
+        if name not in used_names:
+            used_names.add(name)
+            break
+    private = rng.random() < 0.2
+    return Business(
+        name=name,
+        slug=slugify(name)[:150],
+        industry=industry,
+        city=town_name,
+        region=hub.region,
+        latitude=max(-90, min(90, base_lat + rng.uniform(-0.03, 0.03))),
+        longitude=max(-180, min(180, base_lng + rng.uniform(-0.03, 0.03))),
+        town_latitude=base_lat,
+        town_longitude=base_lng,
+        location_public=not private,
+        description=(
+            f"Demo business: a generated {industry.title.lower()} firm in {town_name}, "
+            "listed to show how the directory works. It is not a real company."
+        ),
+        size=rng.choice(Business.Size.values),
+        founded_year=rng.randint(1965, 2024),
+        is_demo=True,
+    )
+
+
+def load_demo_businesses(hubs):
+    """Generated members for every hub, plus a few unaffiliated businesses near each."""
+    if Business.objects.filter(is_demo=True).exists():
+        return 0
+    rng = random.Random(DEMO_SEED)
+    used_names = set()
+    now = timezone.now()
+    plan = []  # (business, hub or None, role)
+    for hub in hubs:
+        towns = _towns_near(hub)
+        members = rng.randint(3, 5) if hub.is_demo else rng.randint(6, 14)
+        industries = [hub.industry, *hub.secondary_industries.all()]
+        for n in range(members):
+            business = _demo_business(rng, hub, rng.choice(industries), towns, used_names)
+            plan.append((business, hub, "organizer" if n < 2 else "member"))
+        for _ in range(UNAFFILIATED_PER_HUB):
+            plan.append((_demo_business(rng, hub, hub.industry, towns, used_names), None, ""))
+    Business.objects.bulk_create([business for business, _, _ in plan])
+    connections = Connection.values
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                hub=hub,
+                business=business,
+                role=role,
+                state=Membership.State.ACTIVE,
+                connections=rng.sample(connections, rng.randint(0, 3)),
+                joined_at=now,
+            )
+            for business, hub, role in plan
+            if hub is not None
+        ]
+    )
+    return len(plan)
+
+
+@transaction.atomic
+def seed_demo(*, log=lambda message: None):
+    """Load everything the demo site needs; returns a SeedReport of what the database holds."""
+    industries = load_industries()
+    log(f"Industries: {len(industries)}")
+    if not Place.objects.exists():
+        places, names = gazetteer.load_gazetteer()
+        log(f"Gazetteer: {places} places, {names} names")
+    hubs = load_hubs(industries)
+    load_resources()
+    created = load_demo_businesses(hubs)
+    if created:
+        log(f"Demo businesses: {created}")
+    for hub in hubs:
+        hub.refresh_member_count()
+    counts = defaultdict(int)
+    for label, model in [
+        ("industries", Industry),
+        ("places", Place),
+        ("regions", Region),
+        ("hubs", Hub),
+        ("businesses", Business),
+        ("memberships", Membership),
+        ("resources", Resource),
+    ]:
+        counts[label] = model.objects.count()
+    return SeedReport(counts=dict(counts))

@@ -1,0 +1,141 @@
+"""The reads that pages share: nearest hubs, hub pages, region and industry pages."""
+
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+from hubs import geo
+from hubs.models import Business, Hub, Industry, Membership, Resource
+
+# Radii tried in turn when looking for the nearest rows anywhere: each step reads only the
+# bounding box of its circle through the coordinate index; the last step reads everything.
+WIDENING_RADII_KM = (50, 200, 800, 3200, None)
+
+
+def with_distance(queryset, *, lat, lng):
+    """Annotate ``distance_km``: the haversine distance from (lat, lng), computed in SQL."""
+    phi = Radians(Value(float(lat), output_field=FloatField()))
+    lam = Radians(Value(float(lng), output_field=FloatField()))
+    row_phi = Radians(F("latitude"))
+    a = Power(Sin((row_phi - phi) / 2), 2) + Cos(phi) * Cos(row_phi) * Power(
+        Sin((Radians(F("longitude")) - lam) / 2), 2
+    )
+    distance = Value(2 * geo.EARTH_RADIUS_KM) * ASin(
+        Sqrt(Least(Value(1.0), a, output_field=FloatField()))
+    )
+    return queryset.annotate(distance_km=distance)
+
+
+def within_box(queryset, *, lat, lng, radius_km):
+    """Rows inside the bounding box of the circle: a range read on the coordinate index."""
+    min_lat, max_lat, lng_ranges = geo.bounding_box(lat, lng, radius_km)
+    lng_q = Q()
+    for west, east in lng_ranges:
+        lng_q |= Q(longitude__gte=west, longitude__lte=east)
+    return queryset.filter(lng_q, latitude__gte=min_lat, latitude__lte=max_lat)
+
+
+def within_radius(queryset, *, lat, lng, radius_km):
+    """Rows within ``radius_km`` of the point, nearest first, with ``distance_km``."""
+    boxed = within_box(queryset, lat=lat, lng=lng, radius_km=radius_km)
+    return (
+        with_distance(boxed, lat=lat, lng=lng)
+        .filter(distance_km__lte=radius_km)
+        .order_by("distance_km", "pk")
+    )
+
+
+def nearest(queryset, *, lat, lng, limit):
+    """The ``limit`` rows nearest the point, widening the box until it holds enough.
+
+    A row found within radius r is certain to be among the nearest only once ``limit`` rows lie
+    within r, so each step keeps only rows inside its circle.
+    """
+    for radius in WIDENING_RADII_KM:
+        if radius is None:
+            rows = with_distance(queryset, lat=lat, lng=lng).order_by("distance_km", "pk")
+            return list(rows[:limit])
+        rows = list(within_radius(queryset, lat=lat, lng=lng, radius_km=radius)[:limit])
+        if len(rows) == limit:
+            return rows
+    return rows  # pragma: no cover - the loop always ends on the full read.
+
+
+def public_hubs():
+    """Approved hubs with what a list or a map shows of them."""
+    return Hub.objects.approved().select_related("industry", "region", "region__parent")
+
+
+def hubs_of_industry(industry):
+    """Approved hubs of the industry or of any industry beneath it."""
+    queryset = public_hubs()
+    return queryset.filter(industry.lineage_q()) if industry else queryset
+
+
+def nearest_hubs(*, lat, lng, industry=None, limit=10):
+    return nearest(hubs_of_industry(industry), lat=lat, lng=lng, limit=limit)
+
+
+def complementary_hubs_near(*, industry, lat, lng, radius_km, limit=6):
+    """Approved hubs of industries complementary to ``industry``, nearest first."""
+    complements = Industry.objects.filter(complements=industry)
+    hubs = public_hubs().filter(industry__in=complements)
+    return list(within_radius(hubs, lat=lat, lng=lng, radius_km=radius_km)[:limit])
+
+
+def unaffiliated_businesses_near(*, industry, lat, lng, radius_km, limit=8):
+    """Businesses of the industry near the point that belong to no hub yet."""
+    in_a_hub = Membership.objects.filter(business=OuterRef("pk"), state=Membership.State.ACTIVE)
+    businesses = (
+        Business.objects.filter(industry.lineage_q())
+        .exclude(Exists(in_a_hub))
+        .select_related("industry")
+    )
+    return list(within_radius(businesses, lat=lat, lng=lng, radius_km=radius_km)[:limit])
+
+
+def nearest_resources(*, lat, lng, limit=6):
+    return nearest(Resource.objects.select_related("region"), lat=lat, lng=lng, limit=limit)
+
+
+def hub_members(hub):
+    """Active memberships of the hub, organizers first, with their businesses."""
+    return list(
+        hub.memberships.filter(state=Membership.State.ACTIVE)
+        .select_related("business", "business__industry")
+        .order_by("-role", "business__name")
+    )
+
+
+def region_hubs(region):
+    """Approved hubs in the region or in a region beneath it (two levels at most)."""
+    return public_hubs().filter(
+        Q(region=region) | Q(region__parent=region) | Q(region__parent__parent=region)
+    )
+
+
+def region_businesses(region):
+    return Business.objects.filter(
+        Q(region=region) | Q(region__parent=region) | Q(region__parent__parent=region)
+    ).select_related("industry")
+
+
+def match_industries(text, *, limit=8):
+    """Industries for what a person typed, best first: a code, a slug, a title or a synonym."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    exact = list(Industry.objects.filter(Q(code=text) | Q(slug=text) | Q(title__iexact=text))[:1])
+    if exact:
+        return exact
+    lowered = text.lower()
+    candidates = list(Industry.objects.search(text)[:200])
+
+    def rank(industry):
+        synonyms = [s.strip() for s in industry.synonyms.lower().split(";")]
+        if lowered in synonyms:
+            return (0, len(industry.code), industry.code)
+        if industry.title.lower().startswith(lowered):
+            return (1, len(industry.code), industry.code)
+        return (2, len(industry.code), industry.code)
+
+    return sorted(candidates, key=rank)[:limit]

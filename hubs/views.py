@@ -1,0 +1,234 @@
+"""Public pages of the directory: search, browse, and the pages of hubs, industries, regions and
+businesses."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from hubs import geo, queries
+from hubs.api import GeoJSONParams, hub_feature
+from hubs.filters import BusinessFilter, HubFilter
+from hubs.forms import RADIUS_CHOICES, SearchForm
+from hubs.models import Business, Connection, Hub, Industry, Region
+
+PAGE_SIZE = 20
+UNIT_COOKIE = "unit"
+HOME_MAP_LIMIT = 500
+
+
+def _map_points(hubs):
+    """What a map needs of each hub, for json_script."""
+    return [
+        {
+            "name": h.name,
+            "url": h.get_absolute_url(),
+            "lat": h.latitude,
+            "lng": h.longitude,
+            "stage": h.get_stage_display(),
+            "members": h.member_count,
+        }
+        for h in hubs
+    ]
+
+
+def _unit(request, form, resolution):
+    """Kilometres or miles: the visitor's choice, then their remembered one, then the place's."""
+    chosen = form.cleaned_data.get("unit") if form.is_bound and form.is_valid() else ""
+    remembered = request.COOKIES.get(UNIT_COOKIE)
+    if chosen:
+        return chosen
+    if remembered in {"km", "mi"}:
+        return remembered
+    return geo.default_unit(resolution.country if resolution else "")
+
+
+@require_GET
+def home(request):
+    top_hubs = queries.public_hubs().order_by("-member_count")[:HOME_MAP_LIMIT]
+    figures = {
+        "hubs": Hub.objects.approved().count(),
+        "businesses": Business.objects.count(),
+        "industries": Industry.objects.count(),
+    }
+    return render(
+        request,
+        "hubs/home.html",
+        {"form": SearchForm(), "map_points": _map_points(top_hubs), "figures": figures},
+    )
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid() or form.cleaned_data["place"] is None:
+        return render(request, "hubs/search.html", {"form": form, "radius_choices": RADIUS_CHOICES})
+    industry, place = form.cleaned_data["industry"], form.cleaned_data["place"]
+    unit = _unit(request, form, place)
+    radius_km = form.radius_km(unit, settings.HUB_NEAR_RADIUS_KM)
+    point = {"lat": place.latitude, "lng": place.longitude}
+    hubs = queries.within_radius(queries.hubs_of_industry(industry), radius_km=radius_km, **point)
+    page = Paginator(hubs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "industry": industry,
+        "place": place,
+        "unit": unit,
+        "radius_km": radius_km,
+        "radius_shown": round(geo.km_to_miles(radius_km) if unit == "mi" else radius_km),
+        "radius_choices": RADIUS_CHOICES,
+        "page": page,
+        "nearest_anywhere": []
+        if page.paginator.count
+        else queries.nearest_hubs(industry=industry, limit=5, **point),
+        "complementary": industry
+        and queries.complementary_hubs_near(
+            industry=industry, radius_km=max(radius_km, 300), **point
+        ),
+        "unaffiliated": industry
+        and queries.unaffiliated_businesses_near(industry=industry, radius_km=radius_km, **point),
+    }
+    context["map_points"] = _map_points(page.object_list or context["nearest_anywhere"])
+    context["map_center"] = {**point, "label": place.label}
+    response = render(request, "hubs/search.html", context)
+    if form.cleaned_data.get("unit"):
+        response.set_cookie(UNIT_COOKIE, unit, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@require_GET
+def hub_list(request):
+    hub_filter = HubFilter(request.GET, queryset=queries.public_hubs().order_by("name"))
+    page = Paginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hubs/hub_list.html",
+        {"filter": hub_filter, "page": page, "map_points": _map_points(page.object_list)},
+    )
+
+
+@require_GET
+def hub_detail(request, slug):
+    hub = get_object_or_404(queries.public_hubs(), slug=slug)
+    members = queries.hub_members(hub)
+    network = {label: 0 for _, label in Connection.choices}
+    for membership in members:
+        for label in membership.connection_labels:
+            network[label] += 1
+    point = {"lat": hub.latitude, "lng": hub.longitude}
+    context = {
+        "hub": hub,
+        "members": members,
+        "organizers": [m for m in members if m.role == m.Role.ORGANIZER],
+        "network": {label: n for label, n in network.items() if n},
+        "secondary_industries": list(hub.secondary_industries.all()),
+        "resources": queries.nearest_resources(limit=6, **point),
+        "complementary": queries.complementary_hubs_near(
+            industry=hub.industry, radius_km=500, **point
+        ),
+        "map_points": _map_points([hub]),
+    }
+    return render(request, "hubs/hub_detail.html", context)
+
+
+@require_GET
+def industry_list(request):
+    sectors = Industry.objects.filter(parent=None).prefetch_related("children").order_by("code")
+    hub_counts = dict(Hub.objects.approved().values_list("industry__code").annotate(n=Count("pk")))
+    return render(
+        request, "hubs/industry_list.html", {"sectors": sectors, "hub_counts": hub_counts}
+    )
+
+
+@require_GET
+def industry_detail(request, slug):
+    industry = get_object_or_404(Industry.objects.select_related("parent"), slug=slug)
+    hubs = list(queries.hubs_of_industry(industry).order_by("-member_count", "name")[:200])
+    context = {
+        "industry": industry,
+        "hubs": hubs,
+        "children": list(industry.children.all()),
+        "complements": list(industry.complements.all()),
+        "map_points": _map_points(hubs),
+    }
+    return render(request, "hubs/industry_detail.html", context)
+
+
+@require_GET
+def region_list(request):
+    countries = (
+        Region.objects.filter(kind=Region.Kind.COUNTRY)
+        .annotate(hub_count=Count("children__hubs", distinct=True) + Count("hubs", distinct=True))
+        .prefetch_related("children")
+    )
+    return render(request, "hubs/region_list.html", {"countries": countries})
+
+
+@require_GET
+def region_detail(request, slug):
+    region = get_object_or_404(Region.objects.select_related("parent", "parent__parent"), slug=slug)
+    hubs = list(queries.region_hubs(region).order_by("-member_count", "name")[:200])
+    businesses = Paginator(queries.region_businesses(region), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "region": region,
+        "children": list(region.children.annotate(hub_count=Count("hubs"))),
+        "hubs": hubs,
+        "businesses": businesses,
+        "map_points": _map_points(hubs),
+    }
+    return render(request, "hubs/region_detail.html", context)
+
+
+@require_GET
+def business_list(request):
+    queryset = Business.objects.select_related("industry", "region").order_by("name")
+    business_filter = BusinessFilter(request.GET, queryset=queryset)
+    page = Paginator(business_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "hubs/business_list.html", {"filter": business_filter, "page": page})
+
+
+@require_GET
+def business_detail(request, slug):
+    business = get_object_or_404(
+        Business.objects.select_related("industry", "region", "region__parent"), slug=slug
+    )
+    memberships = business.memberships.filter(
+        state="active", hub__status=Hub.Status.APPROVED
+    ).select_related("hub")
+    return render(
+        request,
+        "hubs/business_detail.html",
+        {"business": business, "memberships": list(memberships)},
+    )
+
+
+@require_GET
+def industry_suggestions(request):
+    """Industries matching what is typed, for the search box's suggestions."""
+    text = request.GET.get("q", "")[:100]
+    matches = queries.match_industries(text, limit=10) if len(text.strip()) >= 2 else []
+    return JsonResponse(
+        {"results": [{"code": i.code, "title": i.title, "slug": i.slug} for i in matches]}
+    )
+
+
+@require_GET
+def hubs_geojson(request):
+    params = GeoJSONParams.from_query(request.GET)
+    if params.error:
+        return JsonResponse(params.error, status=400)
+    features = [hub_feature(hub, request) for hub in params.hubs()]
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        content_type="application/geo+json",
+        json_dumps_params={"separators": (",", ":")},
+    )
+
+
+@require_GET
+def about(request):
+    return render(request, "hubs/about.html")
