@@ -245,7 +245,8 @@ def _demo_business(rng, hub, industry, towns, used_names):
     town_name = town.name if town else hub.region.name
     base_lat, base_lng = (town.latitude, town.longitude) if town else hub.point
     while True:
-        name = f"{rng.choice(_PREFIXES)} {industry.title.split(' ')[0]} {rng.choice(_SUFFIXES)}"
+        trade = industry.title.split(" ")[0].strip(",")
+        name = f"{rng.choice(_PREFIXES)} {trade} {rng.choice(_SUFFIXES)}"
         if name not in used_names:
             used_names.add(name)
             break

@@ -6,6 +6,13 @@ from django.db.models import Q
 from hubs.models import Business, Hub, Industry, Region, Stage
 
 
+SORT_ORDERS = {
+    "name": ["name", "pk"],
+    "newest": ["-created_at", "-pk"],
+    "members": ["-member_count", "name"],
+}
+
+
 class HubFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text")
     industry = django_filters.ModelChoiceFilter(
@@ -21,12 +28,11 @@ class HubFilter(django_filters.FilterSet):
         empty_label="All regions",
     )
     stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label="All stages")
-    sort = django_filters.OrderingFilter(
-        fields=[("name", "name"), ("created_at", "newest"), ("member_count", "members")],
-        field_labels={"name": "Name", "created_at": "Newest", "member_count": "Most members"},
+    sort = django_filters.ChoiceFilter(
         label="Sort by",
+        choices=[("name", "Name"), ("newest", "Newest"), ("members", "Most members")],
         empty_label=None,
-        null_label=None,
+        method="filter_sort",
     )
 
     class Meta:
@@ -41,6 +47,9 @@ class HubFilter(django_filters.FilterSet):
 
     def filter_industry(self, queryset, name, industry):
         return queryset.filter(industry.lineage_q())
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORT_ORDERS[value])
 
     def filter_region(self, queryset, name, region):
         return queryset.filter(

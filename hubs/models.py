@@ -152,6 +152,14 @@ class Region(Located):
     def get_absolute_url(self):
         return reverse("hubs:region", args=[self.slug])
 
+    @property
+    def country_code(self):
+        """The ISO code of the region's country (its parents are read, so select them)."""
+        region = self
+        while region.parent_id and region.kind != self.Kind.COUNTRY:
+            region = region.parent
+        return region.code
+
 
 class Place(Located):
     """An entry of the gazetteer: a city (GeoNames) or a US ZIP code."""

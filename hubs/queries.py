@@ -62,7 +62,9 @@ def nearest(queryset, *, lat, lng, limit):
 
 def public_hubs():
     """Approved hubs with what a list or a map shows of them."""
-    return Hub.objects.approved().select_related("industry", "region", "region__parent")
+    return Hub.objects.approved().select_related(
+        "industry", "region", "region__parent", "region__parent__parent"
+    )
 
 
 def hubs_of_industry(industry):
@@ -93,8 +95,10 @@ def unaffiliated_businesses_near(*, industry, lat, lng, radius_km, limit=8):
     return list(within_radius(businesses, lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
-def nearest_resources(*, lat, lng, limit=6):
-    return nearest(Resource.objects.select_related("region"), lat=lat, lng=lng, limit=limit)
+def resources_near(*, lat, lng, radius_km, limit=6):
+    """Local resources within ``radius_km``, nearest first."""
+    resources = Resource.objects.select_related("region")
+    return list(within_radius(resources, lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
 def hub_members(hub):

@@ -17,6 +17,8 @@ from hubs.models import Business, Connection, Hub, Industry, Region
 PAGE_SIZE = 20
 UNIT_COOKIE = "unit"
 HOME_MAP_LIMIT = 500
+RESOURCE_RADIUS_KM = 200
+COMPLEMENT_RADIUS_KM = 500
 
 
 def _map_points(hubs):
@@ -34,15 +36,16 @@ def _map_points(hubs):
     ]
 
 
+def _remembered_unit(request, country_code):
+    """The visitor's remembered unit, else the one people use in that country."""
+    remembered = request.COOKIES.get(UNIT_COOKIE)
+    return remembered if remembered in {"km", "mi"} else geo.default_unit(country_code)
+
+
 def _unit(request, form, resolution):
     """Kilometres or miles: the visitor's choice, then their remembered one, then the place's."""
     chosen = form.cleaned_data.get("unit") if form.is_bound and form.is_valid() else ""
-    remembered = request.COOKIES.get(UNIT_COOKIE)
-    if chosen:
-        return chosen
-    if remembered in {"km", "mi"}:
-        return remembered
-    return geo.default_unit(resolution.country if resolution else "")
+    return chosen or _remembered_unit(request, resolution.country if resolution else "")
 
 
 @require_GET
@@ -124,9 +127,10 @@ def hub_detail(request, slug):
         "organizers": [m for m in members if m.role == m.Role.ORGANIZER],
         "network": {label: n for label, n in network.items() if n},
         "secondary_industries": list(hub.secondary_industries.all()),
-        "resources": queries.nearest_resources(limit=6, **point),
+        "resources": queries.resources_near(radius_km=RESOURCE_RADIUS_KM, **point),
+        "unit": _remembered_unit(request, hub.region.country_code),
         "complementary": queries.complementary_hubs_near(
-            industry=hub.industry, radius_km=500, **point
+            industry=hub.industry, radius_km=COMPLEMENT_RADIUS_KM, **point
         ),
         "map_points": _map_points([hub]),
     }

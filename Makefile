@@ -1,0 +1,57 @@
+# Industry Hubs: `make run` serves the demo site, `make test` runs the tests.
+# Both create .venv with a Python 3.12+ found on this machine and install the pinned requirements.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: run test test-browser lint format migrations-check install bench browser-install screenshots clean
+
+# The first Python 3.12 or newer among the usual names and pyenv's installed versions.
+PYTHON := $(shell for p in python3.13 python3.12 python3.14 python3 python $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Industry Hubs needs Python 3.12 or newer, and none was found (tried python3.13, python3.12, python3 and pyenv's versions)." >&2; \
+		echo "Install one, e.g. 'pyenv install 3.13' or your system's python3.13 package, then run make again." >&2; \
+		exit 1; fi
+	"$(PYTHON)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(PY) requirements.txt requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@echo "Serving Industry Hubs at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest -m "not browser" $(ARGS)
+
+# End-to-end journeys in Debian's Chromium (/usr/bin/chromium; `apt-get install chromium`).
+test-browser: install
+	$(PY) -m pytest -m browser $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	$(PY) -m bench.run $(ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,23 @@
+"""Fixtures shared by the whole suite: the demo directory, loaded once into the test database."""
+
+import pytest
+
+from tests.factories import make_user
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the demo data (industries, the 112k-place gazetteer, hubs) once per session.
+
+    Every test then runs in a transaction on top of it and rolls back, so the demo rows are
+    the same for each test.
+    """
+    from hubs.demo import seed_demo
+
+    with django_db_blocker.unblock():
+        seed_demo()
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user(username="curator", is_staff=True, is_superuser=True)

@@ -1,0 +1,100 @@
+"""Plain factory functions: each makes one valid row, and keyword arguments override any field.
+
+The defaults put rows in the South Pacific, far from every demo hub and gazetteer city, so a
+test that places its own rows elsewhere can count on them being the only ones there.
+"""
+
+import itertools
+
+from accounts.models import User
+from hubs.models import Business, Hub, Industry, Membership, Region, Resource
+
+_sequence = itertools.count(1)
+
+# Open ocean, about 2,000 km from the nearest demo row.
+FAR_AWAY = (-45.0, -140.0)
+
+
+def make_industry(**overrides):
+    """An industry with a code starting with 99, which NAICS does not use."""
+    n = next(_sequence)
+    values = {"code": f"99{n:04d}", "title": f"Test Industry {n}", "slug": f"test-industry-{n}"}
+    values.update(overrides)
+    return Industry.objects.create(**values)
+
+
+def make_region(**overrides):
+    n = next(_sequence)
+    values = {
+        "name": f"Test Region {n}",
+        "slug": f"test-region-{n}",
+        "kind": Region.Kind.METRO,
+        "latitude": FAR_AWAY[0],
+        "longitude": FAR_AWAY[1],
+    }
+    values.update(overrides)
+    return Region.objects.create(**values)
+
+
+def make_hub(**overrides):
+    """An approved hub: the state most tests need, since only approved hubs are public."""
+    n = next(_sequence)
+    values = {
+        "name": f"Test Hub {n}",
+        "status": Hub.Status.APPROVED,
+        "latitude": FAR_AWAY[0],
+        "longitude": FAR_AWAY[1],
+    }
+    values.update(overrides)
+    if "industry" not in values:
+        values["industry"] = make_industry()
+    if "region" not in values:
+        values["region"] = make_region()
+    return Hub.objects.create(**values)
+
+
+def make_business(**overrides):
+    n = next(_sequence)
+    values = {"name": f"Test Business {n}", "city": "Testville"}
+    values.update(overrides)
+    values.setdefault("latitude", FAR_AWAY[0])
+    values.setdefault("longitude", FAR_AWAY[1])
+    values.setdefault("town_latitude", values["latitude"])
+    values.setdefault("town_longitude", values["longitude"])
+    if "industry" not in values:
+        values["industry"] = make_industry()
+    if "region" not in values:
+        values["region"] = make_region()
+    return Business.objects.create(**values)
+
+
+def make_membership(**overrides):
+    """An active membership; the hub's member count is not refreshed (call refresh_member_count)."""
+    values = {"role": Membership.Role.MEMBER, "state": Membership.State.ACTIVE}
+    values.update(overrides)
+    if "hub" not in values:
+        values["hub"] = make_hub()
+    if "business" not in values:
+        values["business"] = make_business(industry=values["hub"].industry)
+    return Membership.objects.create(**values)
+
+
+def make_resource(**overrides):
+    n = next(_sequence)
+    values = {
+        "name": f"Test Resource {n}",
+        "kind": Resource.Kind.CHAMBER,
+        "latitude": FAR_AWAY[0],
+        "longitude": FAR_AWAY[1],
+    }
+    values.update(overrides)
+    if "region" not in values:
+        values["region"] = make_region()
+    return Resource.objects.create(**values)
+
+
+def make_user(**overrides):
+    n = next(_sequence)
+    values = {"username": f"user{n}", "email": f"user{n}@example.org", "password": "correct horse"}
+    values.update(overrides)
+    return User.objects.create_user(**values)
