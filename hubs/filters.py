@@ -3,14 +3,20 @@
 import django_filters
 from django.db.models import Q
 
+from hubs.forms import PlaceField
 from hubs.models import Business, Hub, Industry, Region, Stage
-
+from hubs.queries import with_distance
 
 SORT_ORDERS = {
     "name": ["name", "pk"],
     "newest": ["-created_at", "-pk"],
     "members": ["-member_count", "name"],
+    "nearest": ["distance_km", "pk"],
 }
+
+
+class PlaceFilter(django_filters.Filter):
+    field_class = PlaceField
 
 
 class HubFilter(django_filters.FilterSet):
@@ -28,9 +34,15 @@ class HubFilter(django_filters.FilterSet):
         empty_label="All regions",
     )
     stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label="All stages")
+    near = PlaceFilter(label="Near", method="filter_near", max_length=200)
     sort = django_filters.ChoiceFilter(
         label="Sort by",
-        choices=[("name", "Name"), ("newest", "Newest"), ("members", "Most members")],
+        choices=[
+            ("name", "Name"),
+            ("newest", "Newest"),
+            ("members", "Most members"),
+            ("nearest", "Nearest (with a place)"),
+        ],
         empty_label=None,
         method="filter_sort",
     )
@@ -38,6 +50,10 @@ class HubFilter(django_filters.FilterSet):
     class Meta:
         model = Hub
         fields = ["q", "industry", "region", "stage"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["near"].widget.attrs["placeholder"] = "City or postcode"
 
     def filter_text(self, queryset, name, value):
         value = value.strip()[:100]
@@ -48,7 +64,16 @@ class HubFilter(django_filters.FilterSet):
     def filter_industry(self, queryset, name, industry):
         return queryset.filter(industry.lineage_q())
 
+    def filter_near(self, queryset, name, place):
+        """Annotate the distance from the place and list the nearest first."""
+        if place is None:
+            return queryset
+        distances = with_distance(queryset, lat=place.latitude, lng=place.longitude)
+        return distances.order_by(*SORT_ORDERS["nearest"])
+
     def filter_sort(self, queryset, name, value):
+        if value == "nearest" and "distance_km" not in queryset.query.annotations:
+            return queryset  # Nearest needs a place; the form says so beside the field.
         return queryset.order_by(*SORT_ORDERS[value])
 
     def filter_region(self, queryset, name, region):

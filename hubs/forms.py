@@ -10,6 +10,22 @@ MIN_RADIUS, MAX_RADIUS = 1, 5000
 UNIT_CHOICES = [("km", "kilometres"), ("mi", "miles")]
 
 
+class PlaceField(forms.CharField):
+    """A typed place, cleaned into a gazetteer Resolution (or a message with close spellings)."""
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        resolution = gazetteer.resolve(text)
+        if not resolution.found:
+            hint = ""
+            if resolution.suggestions:
+                hint = " Did you mean " + ", ".join(resolution.suggestions) + "?"
+            raise forms.ValidationError(resolution.error + hint)
+        return resolution
+
+
 class SearchForm(forms.Form):
     """The "find your hub" form: what you make and where you are."""
 

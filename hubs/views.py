@@ -105,11 +105,14 @@ def search(request):
 def hub_list(request):
     hub_filter = HubFilter(request.GET, queryset=queries.public_hubs().order_by("name"))
     page = Paginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "hubs/hub_list.html",
-        {"filter": hub_filter, "page": page, "map_points": _map_points(page.object_list)},
-    )
+    place = hub_filter.form.cleaned_data.get("near") if hub_filter.is_valid() else None
+    context = {
+        "filter": hub_filter,
+        "page": page,
+        "unit": _remembered_unit(request, place.country if place else ""),
+        "map_points": _map_points(page.object_list),
+    }
+    return render(request, "hubs/hub_list.html", context)
 
 
 @require_GET
