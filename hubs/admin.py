@@ -11,6 +11,10 @@ class PublicLinkMixin:
     def public_link(self, obj):
         return format_html('<a href="{}">View on site</a>', obj.get_absolute_url())
 
+    @admin.display(description="Industry", ordering="industry__code")
+    def industry_code(self, obj):
+        return format_html('<abbr title="{}">{}</abbr>', obj.industry.title, obj.industry.code)
+
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
@@ -48,7 +52,7 @@ class MembershipInline(admin.TabularInline):
 class HubAdmin(PublicLinkMixin, admin.ModelAdmin):
     list_display = [
         "name",
-        "industry",
+        "industry_code",
         "region",
         "stage",
         "member_count",
@@ -56,7 +60,13 @@ class HubAdmin(PublicLinkMixin, admin.ModelAdmin):
         "is_demo",
         "public_link",
     ]
-    list_filter = ["status", "stage", "is_demo", "region__kind"]
+    list_filter = [
+        "status",
+        "stage",
+        ("industry", admin.RelatedOnlyFieldListFilter),
+        ("region", admin.RelatedOnlyFieldListFilter),
+        "is_demo",
+    ]
     list_select_related = ["industry", "region", "region__parent"]
     search_fields = ["name", "description", "industry__title", "region__name"]
     autocomplete_fields = ["industry", "secondary_industries", "region", "created_by"]
@@ -92,8 +102,14 @@ class HubAdmin(PublicLinkMixin, admin.ModelAdmin):
 
 @admin.register(Business)
 class BusinessAdmin(PublicLinkMixin, admin.ModelAdmin):
-    list_display = ["name", "industry", "city", "region", "size", "is_demo", "public_link"]
-    list_filter = ["is_demo", "size", "location_public", "region__kind"]
+    list_display = ["name", "industry_code", "city", "region", "size", "is_demo", "public_link"]
+    list_filter = [
+        ("industry", admin.RelatedOnlyFieldListFilter),
+        ("region", admin.RelatedOnlyFieldListFilter),
+        "size",
+        "location_public",
+        "is_demo",
+    ]
     list_select_related = ["industry", "region", "region__parent"]
     search_fields = ["name", "city", "industry__title"]
     autocomplete_fields = ["industry", "region", "owners"]
@@ -117,7 +133,7 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "city", "region", "website"]
-    list_filter = ["kind", "region__kind"]
+    list_filter = ["kind", ("region", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["region", "region__parent"]
     search_fields = ["name", "city", "region__name"]
     autocomplete_fields = ["region"]
