@@ -18,4 +18,5 @@ urlpatterns = [
     path("businesses/", views.business_list, name="business_list"),
     path("businesses/<slug:slug>/", views.business_detail, name="business"),
     path("about/", views.about, name="about"),
+    path("favicon.ico", views.favicon),
 ]

@@ -4,8 +4,9 @@ businesses."""
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from hubs import geo, queries
@@ -239,3 +240,9 @@ def hubs_geojson(request):
 @require_GET
 def about(request):
     return render(request, "hubs/about.html")
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without an icon link, such as the admin's."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
