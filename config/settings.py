@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "leaflet",
+    "allauth",
+    "allauth.account",
     "accounts",
     "hubs",
 ]
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -125,7 +128,53 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
+
+# Accounts (django-allauth): email and password, the address confirmed before first use.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Industry Hubs] "
+# Per-IP and per-key limits, counted in the shared cache below so that every worker sees them.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Per address only: a per-account limit would let an attacker lock the real owner out.
+    "login_failed": "10/m/ip,60/h/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_email": "3/m/user",
+    "contact": "5/h/user,20/d/user",
+}
+
+# The cache holds rate-limit counters, so production needs one store shared by all workers.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_URL must point at Redis, which holds the rate limits.")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -213,6 +262,14 @@ HUB_STAGE_EMERGING_MEMBERS = _env_int("HUB_STAGE_EMERGING_MEMBERS", 5)
 HUB_STAGE_ESTABLISHED_MEMBERS = _env_int("HUB_STAGE_ESTABLISHED_MEMBERS", 20)
 # A search with no hub within this many kilometres says so and invites the visitor to start one.
 HUB_NEAR_RADIUS_KM = _env_int("HUB_NEAR_RADIUS_KM", 150)
+
+# New hubs wait for a curator unless this is on.
+HUB_AUTO_APPROVE = _env_bool("HUB_AUTO_APPROVE", False)
+# Starting a hub first shows hubs of the same industry within this distance.
+HUB_DUPLICATE_RADIUS_KM = _env_int("HUB_DUPLICATE_RADIUS_KM", 50)
+# "I'd join one": this many businesses of an industry within this radius are invited together.
+INTEREST_THRESHOLD = _env_int("INTEREST_THRESHOLD", 3)
+INTEREST_RADIUS_KM = _env_int("INTEREST_RADIUS_KM", 50)
 
 LOGGING = {
     "version": 1,

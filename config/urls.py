@@ -3,11 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import admin_login
+
 admin.site.site_header = "Industry Hubs curators"
 admin.site.site_title = "Industry Hubs admin"
+admin.site.login = admin_login
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
     path("", include("hubs.urls")),
 ]
 if settings.DEBUG:

@@ -1,8 +1,11 @@
 """Forms that turn what visitors type into domain values: an industry, a point, a radius."""
 
 from django import forms
+from django.utils import timezone
 
-from hubs import gazetteer, geo
+from hubs import gazetteer, geo, queries
+from hubs.images import clean_image
+from hubs.models import Business, Connection, Hub, Industry, Mention, Partner, Resource
 from hubs.queries import match_industries
 
 RADIUS_CHOICES = [25, 50, 100, 150, 300, 500, 1000]
@@ -19,10 +22,7 @@ class PlaceField(forms.CharField):
             return None
         resolution = gazetteer.resolve(text)
         if not resolution.found:
-            hint = ""
-            if resolution.suggestions:
-                hint = " Did you mean " + ", ".join(resolution.suggestions) + "?"
-            raise forms.ValidationError(resolution.error + hint)
+            raise forms.ValidationError(resolution.message)
         return resolution
 
 
@@ -87,3 +87,236 @@ class SearchForm(forms.Form):
         if radius is None:
             return default_km
         return geo.miles_to_km(radius) if unit == "mi" else radius
+
+
+class IndustryField(forms.CharField):
+    """An industry typed as a NAICS code or title (the suggestions fill in the exact title)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "help_text", "Type a few words or a NAICS code and pick from the suggestions."
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"list": "industry-list", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        if isinstance(value, Industry):
+            return value.title
+        if isinstance(value, int):
+            industry = Industry.objects.filter(pk=value).first()
+            return industry.title if industry else ""
+        return value
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        matches = match_industries(text)
+        if not matches:
+            raise forms.ValidationError(
+                f"We don't know the industry “{text}”. Try other words or a NAICS code."
+            )
+        return matches[0]
+
+
+class LocatedFormMixin:
+    """A place typed as text, or a pin dropped on the map (latitude and longitude)."""
+
+    def clean_location(self):
+        cleaned = self.cleaned_data
+        lat, lng = cleaned.get("latitude"), cleaned.get("longitude")
+        text = cleaned.get("place_text", "")
+        if lat is not None and lng is not None:
+            resolution = gazetteer.resolve(f"{lat}, {lng}")
+            town = gazetteer.nearest_city(lat=lat, lng=lng)
+            resolution.place = town
+            return resolution
+        if (lat is None) != (lng is None):
+            raise forms.ValidationError("Drop the pin again: the position was incomplete.")
+        if not text:
+            raise forms.ValidationError("Enter the town or postcode, or drop a pin on the map.")
+        return PlaceField().clean(text)
+
+
+def _latitude_field():
+    return forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+
+
+def _longitude_field():
+    return forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+
+
+class BusinessForm(LocatedFormMixin, forms.ModelForm):
+    industry = IndustryField(label="Industry")
+    place_text = forms.CharField(
+        label="Town or postcode",
+        max_length=200,
+        required=False,
+        help_text="Or drop a pin on the map.",
+    )
+    latitude = _latitude_field()
+    longitude = _longitude_field()
+    logo_upload = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="JPEG, PNG or WebP, up to 5 MB.",
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = Business
+        fields = [
+            "name",
+            "industry",
+            "address",
+            "website",
+            "description",
+            "size",
+            "founded_year",
+            "location_public",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["place_text"].initial = self.instance.city
+
+    def clean_founded_year(self):
+        year = self.cleaned_data.get("founded_year")
+        if year is not None and not 1600 <= year <= timezone.now().year:
+            raise forms.ValidationError("Enter a year between 1600 and this year.")
+        return year
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        return clean_image(upload) if upload else None
+
+    def clean(self):
+        cleaned = super().clean()
+        unchanged_place = (
+            self.instance.pk
+            and cleaned.get("place_text") == self.instance.city
+            and cleaned.get("latitude") is None
+        )
+        if not unchanged_place:
+            try:
+                cleaned["location"] = self.clean_location()
+            except forms.ValidationError as error:
+                self.add_error("place_text", error)
+        return cleaned
+
+
+class HubRegisterForm(LocatedFormMixin, forms.Form):
+    name = forms.CharField(label="Hub name", max_length=150)
+    industry = IndustryField(label="Industry")
+    business = forms.ModelChoiceField(
+        label="Your business, its first organizer", queryset=Business.objects.none()
+    )
+    place_text = forms.CharField(label="Centre: town or postcode", max_length=200, required=False)
+    latitude = _latitude_field()
+    longitude = _longitude_field()
+    description = forms.CharField(
+        label="What the hub is about", max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    create_anyway = forms.BooleanField(
+        label="None of these is my hub: start a new one", required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business"].queryset = Business.objects.filter(owners=user)
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["location"] = self.clean_location()
+        except forms.ValidationError as error:
+            self.add_error("place_text", error)
+        return cleaned
+
+
+class JoinForm(forms.Form):
+    business = forms.ModelChoiceField(label="Join with", queryset=Business.objects.none())
+    connections = forms.MultipleChoiceField(
+        label="Connections you can bring",
+        choices=Connection.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, hub, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business"].queryset = Business.objects.filter(owners=user).exclude(
+            memberships__hub=hub, memberships__state__in=["requested", "active"]
+        )
+
+
+class HubEditForm(forms.ModelForm):
+    cover_upload = forms.FileField(
+        label="Cover image",
+        required=False,
+        help_text="JPEG, PNG or WebP, up to 5 MB.",
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = Hub
+        fields = [
+            "description",
+            "mission",
+            "website",
+            "linkedin_url",
+            "x_url",
+            "facebook_url",
+            "founded_year",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "mission": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    clean_founded_year = BusinessForm.clean_founded_year
+
+    def clean_cover_upload(self):
+        upload = self.cleaned_data.get("cover_upload")
+        return clean_image(upload) if upload else None
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["resource", "note"]
+
+    def __init__(self, *args, hub, **kwargs):
+        super().__init__(*args, **kwargs)
+        nearby = queries.within_radius(
+            Resource.objects.all(), lat=hub.latitude, lng=hub.longitude, radius_km=300
+        )
+        self.fields["resource"].queryset = Resource.objects.filter(
+            pk__in=nearby.values("pk")
+        ).exclude(partners__hub=hub)
+        self.fields["resource"].label = "Local resource or agency"
+
+
+class MentionForm(forms.ModelForm):
+    class Meta:
+        model = Mention
+        fields = ["title", "url", "published_on"]
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class ContactForm(forms.Form):
+    subject = forms.CharField(max_length=150)
+    message = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+
+    def clean_subject(self):
+        subject = self.cleaned_data["subject"]
+        if "\n" in subject or "\r" in subject:
+            raise forms.ValidationError("Keep the subject on one line.")
+        return subject
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Co-owner's email")

@@ -90,6 +90,13 @@ class Resolution:
         return f"{self.latitude:.4f}, {self.longitude:.4f}"
 
     @property
+    def message(self):
+        """The error with close spellings, for a form field."""
+        if not self.suggestions:
+            return self.error
+        return f"{self.error} Did you mean {', '.join(self.suggestions)}?"
+
+    @property
     def country(self):
         return self.place.country if self.place else ""
 
@@ -172,6 +179,15 @@ def resolve(text):
         error=f"We couldn't find the {what} “{text}”.",
         suggestions=[] if zip_code else suggest(pairs[0][0]),
     )
+
+
+def nearest_city(*, lat, lng):
+    """The gazetteer city nearest a point (the town of a pin dropped on a map)."""
+    from hubs.queries import nearest
+
+    cities = Place.objects.filter(kind=Place.Kind.CITY)
+    found = nearest(cities, lat=lat, lng=lng, limit=1)
+    return found[0] if found else None
 
 
 def suggest(key, limit=5):

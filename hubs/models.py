@@ -251,6 +251,9 @@ class Hub(Located):
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="hubs")
     description = models.TextField(blank=True)
+    mission = models.TextField(
+        "mission statement", blank=True, help_text="What the hub's organization sets out to do."
+    )
     website = models.URLField(blank=True)
     linkedin_url = models.URLField("LinkedIn", blank=True)
     x_url = models.URLField("X (Twitter)", blank=True)
@@ -462,3 +465,65 @@ class Resource(Located):
         if not self.slug:
             self.slug = unique_slug(Resource, self.name)
         super().save(*args, **kwargs)
+
+
+class Partner(models.Model):
+    """A local resource or agency that organizers record as engaged with their hub."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="partners")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="partners")
+    note = models.CharField(max_length=300, blank=True, help_text="How they are involved.")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["resource__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "resource"], name="partner_once_per_hub"),
+        ]
+
+    def __str__(self):
+        return f"{self.resource} with {self.hub}"
+
+
+class Mention(models.Model):
+    """A press article or blog post about a hub, recorded by its organizers."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="mentions")
+    title = models.CharField(max_length=200)
+    url = models.URLField("link")
+    published_on = models.DateField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Interest(models.Model):
+    """An owner's "I'd join one": interest in a hub of an industry near their business."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="interests")
+    industry = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="interests")
+    created_at = models.DateTimeField(auto_now_add=True)
+    invited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When enough neighbours agreed and this owner was told."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "industry"], name="interest_once_per_industry"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.business} would join a {self.industry.title} hub"

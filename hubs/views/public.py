@@ -4,16 +4,16 @@ businesses."""
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
-from hubs import geo, queries
+from hubs import builder, geo, queries, services
 from hubs.api import GeoJSONParams, hub_feature
 from hubs.filters import BusinessFilter, HubFilter
 from hubs.forms import RADIUS_CHOICES, SearchForm
-from hubs.models import Business, Connection, Hub, Industry, Region
+from hubs.models import Business, Connection, Hub, Industry, Membership, Region
 
 PAGE_SIZE = 20
 UNIT_COOKIE = "unit"
@@ -94,6 +94,12 @@ def search(request):
         "unaffiliated": industry
         and queries.unaffiliated_businesses_near(industry=industry, radius_km=radius_km, **point),
     }
+    if industry:
+        context["interested"] = len(
+            services.interests_near(industry=industry, lat=place.latitude, lng=place.longitude)
+        )
+    if industry and request.user.is_authenticated:
+        context["my_businesses"] = list(Business.objects.filter(owners=request.user))
     context["map_points"] = _map_points(page.object_list or context["nearest_anywhere"])
     context["map_center"] = {**point, "label": place.label}
     response = render(request, "hubs/search.html", context)
@@ -116,14 +122,38 @@ def hub_list(request):
     return render(request, "hubs/hub_list.html", context)
 
 
+def _hub_for_visitor(request, slug):
+    """An approved hub for anyone; a pending or rejected one for its organizers only."""
+    hub = get_object_or_404(
+        Hub.objects.select_related(
+            "industry", "region", "region__parent", "region__parent__parent"
+        ),
+        slug=slug,
+    )
+    mine = []
+    if request.user.is_authenticated:
+        mine = list(
+            hub.memberships.filter(business__owners=request.user).select_related("business")
+        )
+    is_organizer = any(m.role == Membership.Role.ORGANIZER and m.state == "active" for m in mine)
+    if hub.status != Hub.Status.APPROVED and not is_organizer:
+        raise Http404
+    return hub, mine, is_organizer
+
+
 @require_GET
 def hub_detail(request, slug):
-    hub = get_object_or_404(queries.public_hubs(), slug=slug)
+    hub, mine, is_organizer = _hub_for_visitor(request, slug)
     members = queries.hub_members(hub)
     network = {label: 0 for _, label in Connection.choices}
     for membership in members:
         for label in membership.connection_labels:
             network[label] += 1
+    partners = list(hub.partners.select_related("resource"))
+    mentions = list(hub.mentions.all())
+    steps = builder.hub_steps(
+        hub=hub, members=members, partner_count=len(partners), mention_count=len(mentions)
+    )
     point = {"lat": hub.latitude, "lng": hub.longitude}
     context = {
         "hub": hub,
@@ -131,6 +161,12 @@ def hub_detail(request, slug):
         "organizers": [m for m in members if m.role == m.Role.ORGANIZER],
         "network": {label: n for label, n in network.items() if n},
         "secondary_industries": list(hub.secondary_industries.all()),
+        "partners": partners,
+        "mentions": mentions,
+        "steps": steps,
+        "next_step": builder.next_step(steps),
+        "my_memberships": [m for m in mine if m.state != Membership.State.LEFT],
+        "is_organizer": is_organizer,
         "resources": queries.resources_near(radius_km=RESOURCE_RADIUS_KM, **point),
         "unit": _remembered_unit(request, hub.region.country_code),
         "complementary": queries.complementary_hubs_near(
@@ -207,11 +243,9 @@ def business_detail(request, slug):
     memberships = business.memberships.filter(
         state="active", hub__status=Hub.Status.APPROVED
     ).select_related("hub")
-    return render(
-        request,
-        "hubs/business_detail.html",
-        {"business": business, "memberships": list(memberships)},
-    )
+    is_owner = request.user.is_authenticated and business.owners.filter(pk=request.user.pk).exists()
+    context = {"business": business, "memberships": list(memberships), "is_owner": is_owner}
+    return render(request, "hubs/business_detail.html", context)
 
 
 @require_GET

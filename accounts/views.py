@@ -1,0 +1,91 @@
+"""My account: my businesses, hubs, requests waiting for me, interest signals; deleting it."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hubs import services
+from hubs.models import Business, Interest, Membership
+from hubs.services import ActionRefused
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label="Your password", widget=forms.PasswordInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError("That is not your password.")
+        return self.cleaned_data["password"]
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    businesses = list(Business.objects.filter(owners=request.user).select_related("industry"))
+    memberships = list(
+        Membership.objects.filter(business__owners=request.user)
+        .exclude(state=Membership.State.LEFT)
+        .select_related("hub", "business")
+        .order_by("hub__name")
+    )
+    organized = [m.hub_id for m in memberships if m.role == Membership.Role.ORGANIZER]
+    waiting = Membership.objects.filter(
+        hub_id__in=organized, state=Membership.State.REQUESTED
+    ).select_related("hub", "business")
+    context = {
+        "businesses": businesses,
+        "memberships": memberships,
+        "waiting": list(waiting),
+        "interests": list(
+            Interest.objects.filter(business__owners=request.user).select_related(
+                "business", "industry"
+            )
+        ),
+    }
+    return render(request, "accounts/dashboard.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    """Delete the account and the businesses only this user owns; co-owned ones stay."""
+    user = request.user
+    form = DeleteAccountForm(request.POST or None, user=user)
+    sole = [b for b in Business.objects.filter(owners=user) if b.owners.count() == 1]
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                for business in sole:
+                    services.business_delete(business=business)
+                user.delete()
+        except ActionRefused as error:
+            messages.error(request, str(error))
+            return redirect("accounts:delete")
+        logout(request)
+        messages.success(request, "Your account is deleted.")
+        return redirect("hubs:home")
+    return render(request, "accounts/delete.html", {"form": form, "sole": sole})
+
+
+def admin_login(request, extra_context=None):
+    """The admin's log-in, replaced by the site's, which django-allauth rate-limits."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url or reverse("admin:index"), reverse("account_login"))
+    if not request.user.is_staff:
+        raise PermissionDenied("Your account has no access to the curators' admin.")
+    return redirect(next_url or "admin:index")

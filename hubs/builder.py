@@ -1,0 +1,67 @@
+"""The hub builder: the five steps of starting a hub, checked against the hub's real data."""
+
+from dataclasses import dataclass
+
+MIN_MEMBERS = 3
+MIN_ORGANIZERS = 2
+MIN_CONNECTION_KINDS = 3
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    done: bool
+    status: str
+    advice: str
+
+
+def hub_steps(*, hub, members, partner_count, mention_count):
+    """The five steps with what is done and what to do next; ``members`` are active ones."""
+    organizers = sum(1 for m in members if m.role == "organizer")
+    kinds = {kind for m in members for kind in m.connections}
+    has_link = any([hub.website, hub.linkedin_url, hub.x_url, hub.facebook_url])
+    return [
+        Step(
+            1,
+            "Start the conversation",
+            len(members) >= MIN_MEMBERS,
+            f"{len(members)} of {MIN_MEMBERS} member businesses",
+            "Invite kindred businesses nearby, in your industry or a complementary one.",
+        ),
+        Step(
+            2,
+            "Form an organization",
+            organizers >= MIN_ORGANIZERS and bool(hub.mission.strip()),
+            f"{organizers} of {MIN_ORGANIZERS} organizers; "
+            + ("mission published" if hub.mission.strip() else "no mission statement yet"),
+            "Ask a member to co-organize and publish a short mission statement.",
+        ),
+        Step(
+            3,
+            "Tap each other's connections",
+            len(kinds) >= MIN_CONNECTION_KINDS,
+            f"{len(kinds)} of {MIN_CONNECTION_KINDS} kinds of connection offered",
+            "Ask members which people they know: public office, finance, media, universities.",
+        ),
+        Step(
+            4,
+            "Get government involved",
+            partner_count >= 1,
+            f"{partner_count} engaged partner{'s' if partner_count != 1 else ''}",
+            "Meet the local chamber, SBDC or economic-development agency and record them.",
+        ),
+        Step(
+            5,
+            "Publicize it",
+            bool(hub.description.strip()) and has_link and mention_count >= 1,
+            f"{'description' if hub.description.strip() else 'no description'}, "
+            f"{'a link' if has_link else 'no website or social link'}, "
+            f"{mention_count} press or blog mention{'s' if mention_count != 1 else ''}",
+            "Add a website or social link and record the first article about the hub.",
+        ),
+    ]
+
+
+def next_step(steps):
+    return next((step for step in steps if not step.done), None)

@@ -1,0 +1,294 @@
+"""Writes that span several rows or send mail: registering, joining, organizing, signalling.
+
+Each is a plain function with keyword-only arguments inside one transaction; mail leaves only
+after the transaction commits, so a failure never sends word of something that was not saved.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from hubs import queries
+from hubs.models import Business, Hub, Interest, Membership, Region
+
+
+class ActionRefused(Exception):
+    """A request that the rules refuse; its message is shown to the person."""
+
+
+def _send_later(*, subject, template, context, to, reply_to=None):
+    """Queue an email for after the current transaction commits."""
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return
+    body = render_to_string(template, context)
+    message = EmailMessage(
+        subject=f"[Industry Hubs] {subject}",
+        body=body,
+        to=recipients,
+        reply_to=[reply_to] if reply_to else None,
+    )
+    transaction.on_commit(message.send)
+
+
+def owner_emails(business):
+    return [user.email for user in business.owners.all()]
+
+
+def organizer_emails(hub):
+    organizers = Membership.objects.filter(
+        hub=hub, role=Membership.Role.ORGANIZER, state=Membership.State.ACTIVE
+    ).select_related("business")
+    return [email for m in organizers for email in owner_emails(m.business)]
+
+
+def region_near(*, lat, lng):
+    """The region a new business or hub belongs to: the nearest metro area, else state."""
+    metros = Region.objects.filter(kind=Region.Kind.METRO)
+    nearest = queries.nearest(metros, lat=lat, lng=lng, limit=1)
+    if nearest and nearest[0].distance_km <= 100:
+        return nearest[0]
+    states = Region.objects.exclude(kind=Region.Kind.METRO)
+    return queries.nearest(states, lat=lat, lng=lng, limit=1)[0]
+
+
+def business_locate(business, place):
+    """Put a business at a resolved place: its point, its town and its region."""
+    town = place.place
+    business.latitude, business.longitude = place.latitude, place.longitude
+    business.city = town.name if town else place.label
+    business.town_latitude = town.latitude if town else place.latitude
+    business.town_longitude = town.longitude if town else place.longitude
+    business.region = region_near(lat=place.latitude, lng=place.longitude)
+
+
+@transaction.atomic
+def business_register(*, owner, place, **fields):
+    """List a business for ``owner`` at a resolved ``place``."""
+    business = Business(**fields)
+    business_locate(business, place)
+    business.save()
+    business.owners.add(owner)
+    return business
+
+
+def hubs_near(*, industry, lat, lng, radius_km=None):
+    """Approved or pending hubs of ``industry`` near a point: candidates to join instead."""
+    hubs = Hub.objects.filter(
+        status__in=[Hub.Status.APPROVED, Hub.Status.PENDING], industry=industry
+    ).select_related("industry", "region")
+    radius = radius_km or settings.HUB_DUPLICATE_RADIUS_KM
+    return list(queries.within_radius(hubs, lat=lat, lng=lng, radius_km=radius)[:5])
+
+
+def hub_register(*, business, name, industry, place, description, created_by):
+    """Start a nascent hub with ``business`` as its first organizer.
+
+    Two people registering the same name at once get one hub: the database's unique constraint
+    decides, and the loser is told the name is taken.
+    """
+    status = Hub.Status.APPROVED if settings.HUB_AUTO_APPROVE else Hub.Status.PENDING
+    try:
+        with transaction.atomic():
+            hub = Hub(
+                name=name,
+                industry=industry,
+                region=region_near(lat=place.latitude, lng=place.longitude),
+                latitude=place.latitude,
+                longitude=place.longitude,
+                description=description,
+                status=status,
+                created_by=created_by,
+            )
+            hub.save()
+            Membership.objects.create(
+                hub=hub,
+                business=business,
+                role=Membership.Role.ORGANIZER,
+                state=Membership.State.ACTIVE,
+                joined_at=timezone.now(),
+            )
+            hub.refresh_member_count()
+    except IntegrityError:
+        raise ActionRefused(
+            f"A {industry.title.lower()} hub named “{name}” already exists in this region."
+        ) from None
+    return hub
+
+
+def membership_request(*, hub, business, connections, user):
+    """Ask to join ``hub`` with ``business``; a double click gives one request."""
+    if hub.status != Hub.Status.APPROVED:
+        raise ActionRefused("This hub is not open to members yet.")
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            hub=hub, business=business, defaults={"connections": connections}
+        )
+        if not created and membership.state == Membership.State.LEFT:
+            membership.state = Membership.State.REQUESTED
+            membership.connections = connections
+            membership.left_at = None
+            membership.save()
+        elif not created:
+            raise ActionRefused(f"{business.name} has already asked to join or is a member.")
+        _send_later(
+            subject=f"{business.name} asks to join {hub.name}",
+            template="emails/membership_requested.txt",
+            context={"hub": hub, "business": business, "membership": membership},
+            to=organizer_emails(hub),
+            reply_to=user.email,
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_decide(*, membership, approve):
+    """An organizer approves or declines a request to join."""
+    if membership.state != Membership.State.REQUESTED:
+        raise ActionRefused("This request has already been answered.")
+    hub = membership.hub
+    if approve:
+        membership.state = Membership.State.ACTIVE
+        membership.joined_at = timezone.now()
+        membership.save(update_fields=["state", "joined_at"])
+        hub.refresh_member_count()
+    else:
+        membership.delete()
+    _send_later(
+        subject=f"Your request to join {hub.name}",
+        template="emails/membership_decided.txt",
+        context={"hub": hub, "business": membership.business, "approved": approve},
+        to=owner_emails(membership.business),
+    )
+
+
+def _active_organizers(hub):
+    return hub.memberships.select_for_update().filter(
+        role=Membership.Role.ORGANIZER, state=Membership.State.ACTIVE
+    )
+
+
+@transaction.atomic
+def membership_leave(*, membership):
+    """A member leaves; the last organizer must first hand the hub to another."""
+    if membership.state != Membership.State.ACTIVE:
+        raise ActionRefused("This business is not an active member.")
+    is_organizer = membership.role == Membership.Role.ORGANIZER
+    if is_organizer and _active_organizers(membership.hub).count() <= 1:
+        raise ActionRefused(
+            "You are the hub's last organizer: make another member an organizer first."
+        )
+    membership.state = Membership.State.LEFT
+    membership.role = Membership.Role.MEMBER
+    membership.left_at = timezone.now()
+    membership.save(update_fields=["state", "role", "left_at"])
+    membership.hub.refresh_member_count()
+
+
+@transaction.atomic
+def membership_set_role(*, membership, role):
+    """Promote a member to organizer or demote an organizer; the last one stays."""
+    if membership.state != Membership.State.ACTIVE:
+        raise ActionRefused("Only active members can be organizers.")
+    demoting = role == Membership.Role.MEMBER and membership.role == Membership.Role.ORGANIZER
+    if demoting and _active_organizers(membership.hub).count() <= 1:
+        raise ActionRefused("A hub needs at least one organizer.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+
+
+def interest_record(*, business, industry):
+    """Record that ``business`` would join a hub of ``industry`` near it.
+
+    When enough businesses of that industry nearby have said so, each one not yet told is
+    emailed and invited to start the hub together. Returns how many are interested nearby.
+    """
+    with transaction.atomic():
+        Interest.objects.get_or_create(business=business, industry=industry)
+        nearby = interests_near(industry=industry, lat=business.latitude, lng=business.longitude)
+        if len(nearby) >= settings.INTEREST_THRESHOLD:
+            to_tell = [interest for interest in nearby if interest.invited_at is None]
+            for interest in to_tell:
+                _send_later(
+                    subject=f"{len(nearby)} businesses near you want a {industry.title} hub",
+                    template="emails/interest_threshold.txt",
+                    context={"interest": interest, "others": nearby, "industry": industry},
+                    to=owner_emails(interest.business),
+                )
+            Interest.objects.filter(pk__in=[i.pk for i in to_tell]).update(
+                invited_at=timezone.now()
+            )
+    return len(nearby)
+
+
+def interests_near(*, industry, lat, lng, radius_km=None):
+    """Interest signals for ``industry`` from businesses within the interest radius."""
+    radius = radius_km or settings.INTEREST_RADIUS_KM
+    businesses = Business.objects.filter(interests__industry=industry)
+    nearby = queries.within_radius(businesses, lat=lat, lng=lng, radius_km=radius)
+    return list(
+        Interest.objects.filter(industry=industry, business__in=nearby.values("pk"))
+        .select_related("business")
+        .prefetch_related("business__owners")
+    )
+
+
+def contact_send(*, sender, to, subject, message, about):
+    """Email a business's owners or a hub's organizers, with replies going to the sender."""
+    _send_later(
+        subject=subject,
+        template="emails/contact.txt",
+        context={"sender": sender, "message": message, "about": about},
+        to=to,
+        reply_to=sender.email,
+    )
+
+
+def visible_hubs_for(user):
+    """Hubs a user may see: approved ones, and those their businesses organize."""
+    return Hub.objects.filter(
+        Q(status=Hub.Status.APPROVED) | Q(memberships__business__owners=user)
+    ).distinct()
+
+
+@transaction.atomic
+def business_delete(*, business):
+    """Remove a business. Hubs it alone organizes are archived if it was their only member;
+    a hub with other members must first get another organizer."""
+    for membership in business.memberships.filter(
+        role=Membership.Role.ORGANIZER, state=Membership.State.ACTIVE
+    ).select_related("hub"):
+        hub = membership.hub
+        others = hub.memberships.filter(state=Membership.State.ACTIVE).exclude(pk=membership.pk)
+        if not others.exists():
+            hub.status = Hub.Status.ARCHIVED
+            hub.save(update_fields=["status", "updated_at"])
+        elif not others.filter(role=Membership.Role.ORGANIZER).exists():
+            raise ActionRefused(
+                f"{business.name} is the last organizer of {hub.name}: "
+                "make another member an organizer first."
+            )
+    hubs = [m.hub for m in business.memberships.select_related("hub")]
+    business.delete()
+    for hub in hubs:
+        hub.refresh_member_count()
+
+
+def invite_send(*, business, email, url, sender):
+    _send_later(
+        subject=f"{sender.email} invites you to co-own {business.name}",
+        template="emails/invite.txt",
+        context={"business": business, "url": url, "sender": sender},
+        to=[email],
+        reply_to=sender.email,
+    )
+
+
+def contact_allowed(request):
+    """Whether the user may send another message now (a shared, per-user rate limit)."""
+    from allauth.core import ratelimit
+
+    return ratelimit.consume(request, action="contact", user=request.user)

@@ -1,0 +1,1 @@
+"""The site's views: public pages (public), owners' and organizers' pages (owners)."""

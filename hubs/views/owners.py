@@ -1,0 +1,352 @@
+"""Pages where signed-in owners list businesses, start and join hubs, and organizers run them.
+
+Access rules, the same on every page: anonymous visitors are sent to log in; someone else's
+business or hub gives 404; a member who is not an organizer gets 403 on organizers' pages.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hubs import services
+from hubs.forms import (
+    BusinessForm,
+    ContactForm,
+    HubEditForm,
+    HubRegisterForm,
+    InviteForm,
+    JoinForm,
+    MentionForm,
+    PartnerForm,
+)
+from hubs.models import Business, Hub, Industry, Membership
+from hubs.services import ActionRefused
+
+INVITE_MAX_AGE = 7 * 24 * 3600
+
+
+def _my_business(request, slug):
+    return get_object_or_404(Business, slug=slug, owners=request.user)
+
+
+def _my_membership(request, pk):
+    return get_object_or_404(
+        Membership.objects.select_related("hub", "business"),
+        pk=pk,
+        business__owners=request.user,
+    )
+
+
+def _organized_hub(request, slug):
+    """The hub, if one of the user's businesses organizes it: 404 for outsiders, 403 for
+    members who are not organizers."""
+    hub = get_object_or_404(Hub.objects.select_related("industry", "region"), slug=slug)
+    mine = hub.memberships.filter(business__owners=request.user, state=Membership.State.ACTIVE)
+    if not mine.exists():
+        raise Http404
+    if not mine.filter(role=Membership.Role.ORGANIZER).exists():
+        raise PermissionDenied
+    return hub
+
+
+def _organized_membership(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("hub", "business"), pk=pk)
+    _organized_hub(request, membership.hub.slug)
+    return membership
+
+
+def _refused(request, error, to):
+    messages.error(request, str(error))
+    return redirect(to)
+
+
+def _save_image(instance, field, content):
+    """Attach a cleaned image; the file is removed again if the database write fails."""
+    getattr(instance, field).save(content.name, content, save=False)
+    try:
+        instance.save()
+    except Exception:
+        getattr(instance, field).delete(save=False)
+        raise
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_create(request):
+    form = BusinessForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        with transaction.atomic():
+            business = services.business_register(
+                owner=request.user, place=form.cleaned_data["location"], **data
+            )
+            if form.cleaned_data["logo_upload"]:
+                _save_image(business, "logo", form.cleaned_data["logo_upload"])
+        messages.success(request, f"{business.name} is listed.")
+        return redirect(business)
+    return render(request, "hubs/business_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_edit(request, slug):
+    business = _my_business(request, slug)
+    form = BusinessForm(request.POST or None, request.FILES or None, instance=business)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            business = form.save(commit=False)
+            if form.cleaned_data.get("location"):
+                services.business_locate(business, form.cleaned_data["location"])
+            business.save()
+            if form.cleaned_data["logo_upload"]:
+                _save_image(business, "logo", form.cleaned_data["logo_upload"])
+        messages.success(request, "Your changes are saved.")
+        return redirect(business)
+    return render(request, "hubs/business_form.html", {"form": form, "business": business})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_delete(request, slug):
+    business = _my_business(request, slug)
+    if request.method == "POST":
+        try:
+            services.business_delete(business=business)
+        except ActionRefused as error:
+            return _refused(request, error, business)
+        messages.success(request, f"{business.name} was removed from the directory.")
+        return redirect("accounts:dashboard")
+    return render(request, "hubs/business_delete.html", {"business": business})
+
+
+@login_required
+@require_POST
+def business_invite(request, slug):
+    business = _my_business(request, slug)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, "Enter a valid email address.", business)
+    token = signing.dumps({"b": business.pk, "e": form.cleaned_data["email"].lower()})
+    services.invite_send(
+        business=business,
+        email=form.cleaned_data["email"],
+        url=request.build_absolute_uri(reverse("hubs:invite_accept", args=[token])),
+        sender=request.user,
+    )
+    messages.success(request, f"We sent an invitation to {form.cleaned_data['email']}.")
+    return redirect(business)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_accept(request, token):
+    try:
+        data = signing.loads(token, max_age=INVITE_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404 from None
+    business = get_object_or_404(Business, pk=data["b"])
+    if request.user.email.lower() != data["e"]:
+        raise PermissionDenied("This invitation was sent to another email address.")
+    if request.method == "POST":
+        business.owners.add(request.user)
+        messages.success(request, f"You are now an owner of {business.name}.")
+        return redirect(business)
+    return render(request, "hubs/invite_accept.html", {"business": business})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hub_create(request):
+    initial = {
+        "industry": request.GET.get("industry", ""),
+        "place_text": request.GET.get("near", ""),
+    }
+    form = HubRegisterForm(request.POST or None, user=request.user, initial=initial)
+    nearby = []
+    if request.method == "POST" and form.is_valid():
+        data, location = form.cleaned_data, form.cleaned_data["location"]
+        nearby = services.hubs_near(
+            industry=data["industry"], lat=location.latitude, lng=location.longitude
+        )
+        if not nearby or data["create_anyway"]:
+            try:
+                hub = services.hub_register(
+                    business=data["business"],
+                    name=data["name"],
+                    industry=data["industry"],
+                    place=location,
+                    description=data["description"],
+                    created_by=request.user,
+                )
+            except ActionRefused as error:
+                form.add_error("name", str(error))
+            else:
+                messages.success(request, f"{hub.name} is registered.")
+                return redirect("hubs:hub_manage", slug=hub.slug)
+    context = {
+        "form": form,
+        "nearby": nearby,
+        "has_business": form.fields["business"].queryset.exists(),
+    }
+    return render(request, "hubs/hub_create.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hub_join(request, slug):
+    hub = get_object_or_404(Hub.objects.approved(), slug=slug)
+    form = JoinForm(request.POST or None, user=request.user, hub=hub)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_request(
+                hub=hub,
+                business=form.cleaned_data["business"],
+                connections=form.cleaned_data["connections"],
+                user=request.user,
+            )
+        except ActionRefused as error:
+            return _refused(request, error, hub)
+        messages.success(request, "Your request is sent; the organizers will answer it.")
+        return redirect(hub)
+    return render(request, "hubs/hub_join.html", {"hub": hub, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hub_manage(request, slug):
+    hub = _organized_hub(request, slug)
+    form = HubEditForm(request.POST or None, request.FILES or None, instance=hub)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            hub = form.save()
+            if form.cleaned_data["cover_upload"]:
+                _save_image(hub, "cover_image", form.cleaned_data["cover_upload"])
+        messages.success(request, "The hub's page is updated.")
+        return redirect("hubs:hub_manage", slug=hub.slug)
+    memberships = hub.memberships.exclude(state=Membership.State.LEFT).select_related("business")
+    context = {
+        "hub": hub,
+        "form": form,
+        "requests": [m for m in memberships if m.state == Membership.State.REQUESTED],
+        "members": [m for m in memberships if m.state == Membership.State.ACTIVE],
+        "partners": hub.partners.select_related("resource"),
+        "mentions": hub.mentions.all(),
+        "partner_form": PartnerForm(hub=hub),
+        "mention_form": MentionForm(),
+    }
+    return render(request, "hubs/hub_manage.html", context)
+
+
+@login_required
+@require_POST
+def membership_decide(request, pk):
+    membership = _organized_membership(request, pk)
+    try:
+        services.membership_decide(
+            membership=membership, approve=request.POST.get("approve") == "1"
+        )
+    except ActionRefused as error:
+        return _refused(request, error, reverse("hubs:hub_manage", args=[membership.hub.slug]))
+    return redirect("hubs:hub_manage", slug=membership.hub.slug)
+
+
+@login_required
+@require_POST
+def membership_role(request, pk):
+    membership = _organized_membership(request, pk)
+    role = request.POST.get("role")
+    if role not in Membership.Role.values:
+        return _refused(request, "Choose member or organizer.", membership.hub)
+    try:
+        services.membership_set_role(membership=membership, role=role)
+    except ActionRefused as error:
+        messages.error(request, str(error))
+    return redirect("hubs:hub_manage", slug=membership.hub.slug)
+
+
+@login_required
+@require_POST
+def membership_leave(request, pk):
+    membership = _my_membership(request, pk)
+    try:
+        services.membership_leave(membership=membership)
+    except ActionRefused as error:
+        return _refused(request, error, membership.hub)
+    messages.success(request, f"{membership.business.name} has left {membership.hub.name}.")
+    return redirect("accounts:dashboard")
+
+
+@login_required
+@require_POST
+def partner_add(request, slug):
+    hub = _organized_hub(request, slug)
+    form = PartnerForm(request.POST, hub=hub)
+    if form.is_valid():
+        form.instance.hub, form.instance.added_by = hub, request.user
+        form.save()
+    else:
+        messages.error(request, "Choose a local resource to record as a partner.")
+    return redirect("hubs:hub_manage", slug=hub.slug)
+
+
+@login_required
+@require_POST
+def mention_add(request, slug):
+    hub = _organized_hub(request, slug)
+    form = MentionForm(request.POST)
+    if form.is_valid():
+        form.instance.hub, form.instance.added_by = hub, request.user
+        form.save()
+    else:
+        messages.error(request, "A mention needs a title and a web address (http or https).")
+    return redirect("hubs:hub_manage", slug=hub.slug)
+
+
+@login_required
+@require_POST
+def interest_add(request):
+    business = get_object_or_404(Business, pk=request.POST.get("business"), owners=request.user)
+    industry = get_object_or_404(Industry, pk=request.POST.get("industry"))
+    count = services.interest_record(business=business, industry=industry)
+    messages.success(
+        request,
+        f"Noted. {count} business{'es' if count != 1 else ''} near {business.city} "
+        f"would join a {industry.title.lower()} hub.",
+    )
+    return redirect(request.POST.get("next") or "accounts:dashboard")
+
+
+def _contact(request, *, about, recipients, back):
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not services.contact_allowed(request):
+            form.add_error(None, "You have sent many messages recently; please try again later.")
+        else:
+            services.contact_send(
+                sender=request.user, to=recipients, about=about, **form.cleaned_data
+            )
+            messages.success(request, "Your message is sent. Replies will come to your email.")
+            return redirect(back)
+    return render(request, "hubs/contact.html", {"form": form, "about": about})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_business(request, slug):
+    business = get_object_or_404(Business, slug=slug)
+    return _contact(
+        request, about=business, recipients=services.owner_emails(business), back=business
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_hub(request, slug):
+    hub = get_object_or_404(Hub.objects.approved(), slug=slug)
+    return _contact(request, about=hub, recipients=services.organizer_emails(hub), back=hub)
