@@ -178,6 +178,19 @@ class BusinessForm(LocatedFormMixin, forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
+    field_order = [
+        "name",
+        "industry",
+        "place_text",
+        "address",
+        "location_public",
+        "website",
+        "description",
+        "size",
+        "founded_year",
+        "logo_upload",
+    ]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
