@@ -1,7 +1,7 @@
 """The reads that pages share: nearest hubs, hub pages, region and industry pages."""
 
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
-from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Cos, Least, Length, Power, Radians, Sin, Sqrt
 
 from hubs import geo
 from hubs.models import Business, Hub, Industry, Membership, Resource
@@ -128,7 +128,12 @@ def match_industries(text, *, limit=8):
     text = " ".join(text.split())
     if not text:
         return []
-    exact = list(Industry.objects.filter(Q(code=text) | Q(slug=text) | Q(title__iexact=text))[:1])
+    # NAICS repeats a title down the levels (33992 and 339920): the most specific wins.
+    exact = list(
+        Industry.objects.filter(Q(code=text) | Q(slug=text) | Q(title__iexact=text)).order_by(
+            Length("code").desc()
+        )[:1]
+    )
     if exact:
         return exact
     lowered = text.lower()
