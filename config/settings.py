@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "leaflet",
     "allauth",
     "allauth.account",
+    "import_export",
+    "simple_history",
     "accounts",
     "hubs",
 ]
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -232,6 +235,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 
+# The site's public address, for links in emails sent outside a request (the freshness check).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 # Map tiles: any XYZ tile server; OpenStreetMap's by default.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILES_ATTRIBUTION = os.environ.get(
@@ -270,6 +276,16 @@ HUB_DUPLICATE_RADIUS_KM = _env_int("HUB_DUPLICATE_RADIUS_KM", 50)
 # "I'd join one": this many businesses of an industry within this radius are invited together.
 INTEREST_THRESHOLD = _env_int("INTEREST_THRESHOLD", 3)
 INTEREST_RADIUS_KM = _env_int("INTEREST_RADIUS_KM", 50)
+
+# Curators' imports run in one transaction; exported cells that look like formulas are escaped.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Listings not confirmed for this many months are asked to confirm; hubs still unconfirmed
+# this many months later are flagged to curators.
+FRESHNESS_REMIND_MONTHS = _env_int("FRESHNESS_REMIND_MONTHS", 12)
+FRESHNESS_FLAG_MONTHS = _env_int("FRESHNESS_FLAG_MONTHS", 3)
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hubs import gazetteer, queries
+from hubs import gazetteer, queries, regions
 from hubs.models import (
     Business,
     Connection,
@@ -107,36 +107,6 @@ def load_industries():
     return by_code
 
 
-def _centroid(country, admin1=None):
-    """The population-weighted centre of the gazetteer's cities in a country or state."""
-    cities = Place.objects.filter(kind=Place.Kind.CITY, country=country)
-    if admin1:
-        cities = cities.filter(admin1=admin1)
-    total = lat = lng = 0.0
-    for c_lat, c_lng, population in cities.values_list("latitude", "longitude", "population"):
-        weight = max(population, 1)
-        total += weight
-        lat += c_lat * weight
-        lng += c_lng * weight
-    return (lat / total, lng / total) if total else None
-
-
-def _region(name, kind, *, parent=None, code="", point):
-    region = Region.objects.filter(name__iexact=name, parent=parent).first()
-    if region is None:
-        slug_base = f"{name} {parent.code or parent.name}" if kind == Region.Kind.STATE else name
-        region = Region.objects.create(
-            name=name,
-            kind=kind,
-            parent=parent,
-            code=code,
-            slug=slugify(slug_base)[:150],
-            latitude=point[0],
-            longitude=point[1],
-        )
-    return region
-
-
 def _city(name, country, admin1=""):
     """The most populous gazetteer city of that name in the country (and US state)."""
     resolution = gazetteer.resolve(f"{name}, {admin1 if country == 'US' else country}")
@@ -148,28 +118,16 @@ def _city(name, country, admin1=""):
 def region_for(*, city, admin1, country, metro, lat, lng):
     """The metro region of an entry, creating it and its state and country as needed."""
     place = _city(city, country, admin1)
-    country_region = _region(
-        gazetteer.country_name(country),
-        Region.Kind.COUNTRY,
-        code=country,
-        point=_centroid(country) or (lat, lng),
-    )
     if country == "US":
-        state_name = next(
-            s["name"] for code, s in gazetteer._geonames().get_us_states().items() if code == admin1
-        )
-        state_code = admin1
+        state = regions.us_state(admin1, fallback_point=(lat, lng))
     else:
-        state_name, state_code = admin1, ""
-    state_point = _centroid(country, place.admin1) if place else None
-    state = _region(
-        state_name,
-        Region.Kind.STATE,
-        parent=country_region,
-        code=state_code,
-        point=state_point or (lat, lng),
-    )
-    return _region(metro, Region.Kind.METRO, parent=state, point=(lat, lng))
+        state = regions.get_or_create(
+            admin1,
+            Region.Kind.STATE,
+            parent=regions.country(country, fallback_point=(lat, lng)),
+            point=(regions.centroid(country, place.admin1) if place else None) or (lat, lng),
+        )
+    return regions.get_or_create(metro, Region.Kind.METRO, parent=state, point=(lat, lng))
 
 
 def load_hubs(industries):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from hubs import gazetteer, geo, queries
 from hubs.images import clean_image
-from hubs.models import Business, Connection, Hub, Industry, Mention, Partner, Resource
+from hubs.models import Business, Connection, Flag, Hub, Industry, Mention, Partner, Resource
 from hubs.queries import match_industries
 
 RADIUS_CHOICES = [25, 50, 100, 150, 300, 500, 1000]
@@ -333,3 +333,17 @@ class ContactForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Co-owner's email")
+
+
+class FlagForm(forms.ModelForm):
+    reason = forms.ChoiceField(
+        label="What is wrong?",
+        choices=[c for c in Flag.Reason.choices if c[0] != Flag.Reason.STALE],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Flag
+        fields = ["reason", "note"]
+        labels = {"note": "Details for the curators"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}

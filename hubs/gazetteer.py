@@ -50,6 +50,11 @@ def country_name(code):
     return country["name"] if country else code
 
 
+def us_state_name(code):
+    state = _geonames().get_us_states().get(code)
+    return state["name"] if state else code
+
+
 @functools.cache
 def _qualifiers():
     """Folded state and country names and codes -> ("US-state", code) or ("country", code)."""

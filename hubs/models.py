@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 
 def unique_slug(model, text, *, max_length=80, exclude_pk=None):
@@ -280,10 +281,17 @@ class Hub(Located):
         on_delete=models.SET_NULL,
         related_name="created_hubs",
     )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an organizer last confirmed the listing."
+    )
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the organizers were last asked to confirm."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = HubQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["member_count", "stage", "updated_at"])
 
     class Meta(Located.Meta):
         ordering = ["name"]
@@ -351,8 +359,16 @@ class Business(Located):
     size = models.CharField(max_length=8, choices=Size, blank=True)
     founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Generated demonstration data.")
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an owner last confirmed the listing."
+    )
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the owners were last asked to confirm."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta(Located.Meta):
         ordering = ["name"]
@@ -419,6 +435,8 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(null=True, blank=True)
     left_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-role", "business__name"]
         constraints = [
@@ -454,6 +472,8 @@ class Resource(Located):
     city = models.CharField(max_length=120, blank=True)
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta(Located.Meta):
         ordering = ["name"]
@@ -527,3 +547,74 @@ class Interest(models.Model):
 
     def __str__(self):
         return f"{self.business} would join a {self.industry.title} hub"
+
+
+class HubRedirect(models.Model):
+    """The slug of a hub merged into another: its old URL leads to the survivor."""
+
+    old_slug = models.SlugField(max_length=160, unique=True)
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.hub.slug}"
+
+
+class BusinessRedirect(models.Model):
+    """The slug of a business merged into another: its old URL leads to the survivor."""
+
+    old_slug = models.SlugField(max_length=160, unique=True)
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.business.slug}"
+
+
+class Flag(models.Model):
+    """A signed-in user's report that a hub or a business is wrong, closed or spam."""
+
+    class Reason(models.TextChoices):
+        WRONG = "wrong", "Wrong or outdated information"
+        CLOSED = "closed", "Closed or no longer active"
+        SPAM = "spam", "Spam or not a real listing"
+        STALE = "stale", "Not confirmed by its organizers"
+
+    hub = models.ForeignKey(
+        Hub, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    business = models.ForeignKey(
+        Business, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.CharField(max_length=10, choices=Reason)
+    note = models.TextField(blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="flags"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resolved_flags",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(blank=True, help_text="What the curator did, and why.")
+
+    class Meta:
+        ordering = ["resolved_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hub__isnull=False, business__isnull=True)
+                | models.Q(hub__isnull=True, business__isnull=False),
+                name="flag_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.hub or self.business}"
+
+    @property
+    def target(self):
+        return self.hub or self.business

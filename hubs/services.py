@@ -12,14 +12,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hubs import queries
-from hubs.models import Business, Hub, Interest, Membership, Region
+from hubs.models import Business, Hub, Interest, Membership
 
 
 class ActionRefused(Exception):
     """A request that the rules refuse; its message is shown to the person."""
 
 
-def _send_later(*, subject, template, context, to, reply_to=None):
+def send_after_commit(*, subject, template, context, to, reply_to=None):
     """Queue an email for after the current transaction commits."""
     recipients = sorted({address for address in to if address})
     if not recipients:
@@ -46,13 +46,10 @@ def organizer_emails(hub):
 
 
 def region_near(*, lat, lng):
-    """The region a new business or hub belongs to: the nearest metro area, else state."""
-    metros = Region.objects.filter(kind=Region.Kind.METRO)
-    nearest = queries.nearest(metros, lat=lat, lng=lng, limit=1)
-    if nearest and nearest[0].distance_km <= 100:
-        return nearest[0]
-    states = Region.objects.exclude(kind=Region.Kind.METRO)
-    return queries.nearest(states, lat=lat, lng=lng, limit=1)[0]
+    """The region a new business or hub belongs to."""
+    from hubs.regions import region_for_point
+
+    return region_for_point(lat=lat, lng=lng)
 
 
 def business_locate(business, place):
@@ -134,7 +131,7 @@ def membership_request(*, hub, business, connections, user):
             membership.save()
         elif not created:
             raise ActionRefused(f"{business.name} has already asked to join or is a member.")
-        _send_later(
+        send_after_commit(
             subject=f"{business.name} asks to join {hub.name}",
             template="emails/membership_requested.txt",
             context={"hub": hub, "business": business, "membership": membership},
@@ -157,7 +154,7 @@ def membership_decide(*, membership, approve):
         hub.refresh_member_count()
     else:
         membership.delete()
-    _send_later(
+    send_after_commit(
         subject=f"Your request to join {hub.name}",
         template="emails/membership_decided.txt",
         context={"hub": hub, "business": membership.business, "approved": approve},
@@ -212,7 +209,7 @@ def interest_record(*, business, industry):
         if len(nearby) >= settings.INTEREST_THRESHOLD:
             to_tell = [interest for interest in nearby if interest.invited_at is None]
             for interest in to_tell:
-                _send_later(
+                send_after_commit(
                     subject=f"{len(nearby)} businesses near you want a {industry.title} hub",
                     template="emails/interest_threshold.txt",
                     context={"interest": interest, "others": nearby, "industry": industry},
@@ -238,7 +235,7 @@ def interests_near(*, industry, lat, lng, radius_km=None):
 
 def contact_send(*, sender, to, subject, message, about):
     """Email a business's owners or a hub's organizers, with replies going to the sender."""
-    _send_later(
+    send_after_commit(
         subject=subject,
         template="emails/contact.txt",
         context={"sender": sender, "message": message, "about": about},
@@ -278,7 +275,7 @@ def business_delete(*, business):
 
 
 def invite_send(*, business, email, url, sender):
-    _send_later(
+    send_after_commit(
         subject=f"{sender.email} invites you to co-own {business.name}",
         template="emails/invite.txt",
         context={"business": business, "url": url, "sender": sender},

@@ -34,5 +34,8 @@ urlpatterns = [
     path("memberships/<int:pk>/role/", owners.membership_role, name="membership_role"),
     path("memberships/<int:pk>/leave/", owners.membership_leave, name="membership_leave"),
     path("interest/", owners.interest_add, name="interest_add"),
+    path("hubs/<slug:slug>/flag/", owners.flag_hub, name="hub_flag"),
+    path("businesses/<slug:slug>/flag/", owners.flag_business, name="business_flag"),
+    path("confirm/<str:token>/", owners.confirm_listing, name="confirm_listing"),
     path("favicon.ico", public.favicon),
 ]

@@ -12,12 +12,14 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hubs import services
 from hubs.forms import (
     BusinessForm,
     ContactForm,
+    FlagForm,
     HubEditForm,
     HubRegisterForm,
     InviteForm,
@@ -350,3 +352,54 @@ def contact_business(request, slug):
 def contact_hub(request, slug):
     hub = get_object_or_404(Hub.objects.approved(), slug=slug)
     return _contact(request, about=hub, recipients=services.organizer_emails(hub), back=hub)
+
+
+def _flag(request, *, target, **flag_fields):
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.created_by = request.user
+        for field, value in flag_fields.items():
+            setattr(form.instance, field, value)
+        form.save()
+        messages.success(request, "Thank you: the curators will look into it.")
+        return redirect(target)
+    return render(request, "hubs/flag.html", {"form": form, "target": target})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag_hub(request, slug):
+    hub = get_object_or_404(Hub.objects.approved(), slug=slug)
+    return _flag(request, target=hub, hub=hub)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag_business(request, slug):
+    business = get_object_or_404(Business, slug=slug)
+    return _flag(request, target=business, business=business)
+
+
+CONFIRM_MAX_AGE = 60 * 24 * 3600
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_listing(request, token):
+    """The one-click link of the freshness email: GET shows a button, POST confirms."""
+    try:
+        kind, pk = signing.loads(token, salt="confirm-listing", max_age=CONFIRM_MAX_AGE)
+    except (signing.BadSignature, ValueError):
+        raise Http404 from None
+    model = {"hub": Hub, "business": Business}.get(kind)
+    if model is None:
+        raise Http404
+    listing = get_object_or_404(model, pk=pk)
+    if request.method == "POST":
+        model.objects.filter(pk=pk).update(confirmed_at=timezone.now())
+        messages.success(request, f"Thank you: {listing.name} is confirmed as up to date.")
+        return redirect(listing)
+    return render(request, "hubs/confirm_listing.html", {"listing": listing})
+
+
+def confirm_token(kind, pk):
+    return signing.dumps([kind, pk], salt="confirm-listing")

@@ -13,7 +13,16 @@ from hubs import builder, geo, queries, services
 from hubs.api import GeoJSONParams, hub_feature
 from hubs.filters import BusinessFilter, HubFilter
 from hubs.forms import RADIUS_CHOICES, SearchForm
-from hubs.models import Business, Connection, Hub, Industry, Membership, Region
+from hubs.models import (
+    Business,
+    BusinessRedirect,
+    Connection,
+    Hub,
+    HubRedirect,
+    Industry,
+    Membership,
+    Region,
+)
 
 PAGE_SIZE = 20
 UNIT_COOKIE = "unit"
@@ -122,14 +131,9 @@ def hub_list(request):
     return render(request, "hubs/hub_list.html", context)
 
 
-def _hub_for_visitor(request, slug):
-    """An approved hub for anyone; a pending or rejected one for its organizers only."""
-    hub = get_object_or_404(
-        Hub.objects.select_related(
-            "industry", "region", "region__parent", "region__parent__parent"
-        ),
-        slug=slug,
-    )
+def _visitor_memberships(request, hub):
+    """The visitor's memberships in the hub, and whether they organize it. A hub that is not
+    approved is shown to its organizers only."""
     mine = []
     if request.user.is_authenticated:
         mine = list(
@@ -138,12 +142,20 @@ def _hub_for_visitor(request, slug):
     is_organizer = any(m.role == Membership.Role.ORGANIZER and m.state == "active" for m in mine)
     if hub.status != Hub.Status.APPROVED and not is_organizer:
         raise Http404
-    return hub, mine, is_organizer
+    return mine, is_organizer
 
 
 @require_GET
 def hub_detail(request, slug):
-    hub, mine, is_organizer = _hub_for_visitor(request, slug)
+    hub = (
+        Hub.objects.select_related("industry", "region", "region__parent", "region__parent__parent")
+        .filter(slug=slug)
+        .first()
+    )
+    if hub is None:  # A hub merged into another keeps its old address.
+        merged = get_object_or_404(HubRedirect.objects.select_related("hub"), old_slug=slug)
+        return HttpResponsePermanentRedirect(merged.hub.get_absolute_url())
+    mine, is_organizer = _visitor_memberships(request, hub)
     members = queries.hub_members(hub)
     network = {label: 0 for _, label in Connection.choices}
     for membership in members:
@@ -237,9 +249,16 @@ def business_list(request):
 
 @require_GET
 def business_detail(request, slug):
-    business = get_object_or_404(
-        Business.objects.select_related("industry", "region", "region__parent"), slug=slug
+    business = (
+        Business.objects.select_related("industry", "region", "region__parent")
+        .filter(slug=slug)
+        .first()
     )
+    if business is None:
+        merged = get_object_or_404(
+            BusinessRedirect.objects.select_related("business"), old_slug=slug
+        )
+        return HttpResponsePermanentRedirect(merged.business.get_absolute_url())
     memberships = business.memberships.filter(
         state="active", hub__status=Hub.Status.APPROVED
     ).select_related("hub")

@@ -1,0 +1,223 @@
+"""What curators do to the directory: moderate, resolve flags, find and merge duplicates, and
+keep listings fresh. Every write is one transaction; mail leaves after it commits."""
+
+import difflib
+import itertools
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hubs import geo
+from hubs.gazetteer import fold
+from hubs.models import (
+    Business,
+    BusinessRedirect,
+    Flag,
+    Hub,
+    HubRedirect,
+    Membership,
+)
+from hubs.services import organizer_emails, owner_emails, send_after_commit
+
+DUPLICATE_DISTANCE_KM = 30
+DUPLICATE_NAME_SIMILARITY = 0.75
+
+
+@transaction.atomic
+def approve_hubs(hubs):
+    for hub in hubs:
+        hub.status, hub.status_reason = Hub.Status.APPROVED, ""
+        hub.save(update_fields=["status", "status_reason", "updated_at"])
+        send_after_commit(
+            subject=f"{hub.name} is approved",
+            template="emails/hub_approved.txt",
+            context={"hub": hub},
+            to=organizer_emails(hub),
+        )
+
+
+@transaction.atomic
+def reject_hubs(hubs, *, reason):
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A reason is required to reject a hub.")
+    for hub in hubs:
+        hub.status, hub.status_reason = Hub.Status.REJECTED, reason
+        hub.save(update_fields=["status", "status_reason", "updated_at"])
+        send_after_commit(
+            subject=f"{hub.name} was not approved",
+            template="emails/hub_rejected.txt",
+            context={"hub": hub, "reason": reason},
+            to=organizer_emails(hub),
+        )
+
+
+@transaction.atomic
+def resolve_flags(flags, *, curator, resolution):
+    resolution = resolution.strip()
+    if not resolution:
+        raise ValueError("Say what was done about the flag.")
+    for flag in flags:
+        flag.resolved_by, flag.resolved_at, flag.resolution = curator, timezone.now(), resolution
+        flag.save(update_fields=["resolved_by", "resolved_at", "resolution"])
+
+
+def _similar(a, b):
+    return difflib.SequenceMatcher(None, fold(a), fold(b)).ratio()
+
+
+def likely_duplicates(queryset, *, distance_km=DUPLICATE_DISTANCE_KM):
+    """Pairs of rows of one industry with similar names within ``distance_km``, most alike
+    first: (similarity, distance, older, newer)."""
+    rows = list(queryset.select_related("industry").order_by("industry_id", "created_at", "pk"))
+    pairs = []
+    for _, group in itertools.groupby(rows, key=lambda row: row.industry_id):
+        for a, b in itertools.combinations(list(group), 2):
+            distance = geo.haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
+            similarity = _similar(a.name, b.name)
+            if distance <= distance_km and similarity >= DUPLICATE_NAME_SIMILARITY:
+                pairs.append((round(similarity, 2), round(distance, 1), a, b))
+    return sorted(pairs, key=lambda pair: (-pair[0], pair[1]))
+
+
+def duplicate_hubs():
+    return likely_duplicates(Hub.objects.exclude(status=Hub.Status.ARCHIVED))
+
+
+def duplicate_businesses():
+    return likely_duplicates(Business.objects.all())
+
+
+def _move_memberships(memberships, **target):
+    """Move memberships to the survivor; where it already has one, keep the stronger."""
+    rank = {"active": 2, "requested": 1, "left": 0}
+    for membership in memberships:
+        existing = Membership.objects.filter(**target, **_other_side(membership, target)).first()
+        if existing is None:
+            for field, value in target.items():
+                setattr(membership, field, value)
+            membership.save()
+            continue
+        if rank[membership.state] > rank[existing.state]:
+            existing.state = membership.state
+        if membership.role == Membership.Role.ORGANIZER:
+            existing.role = Membership.Role.ORGANIZER
+        existing.connections = sorted(set(existing.connections) | set(membership.connections))
+        existing.save()
+        membership.delete()
+
+
+def _other_side(membership, target):
+    return {"business": membership.business} if "hub" in target else {"hub": membership.hub}
+
+
+@transaction.atomic
+def merge_hubs(*, survivor, duplicate):
+    """Fold ``duplicate`` into ``survivor``: members, partners, mentions, flags and secondary
+    industries move; the older creation date stays; the old URL redirects."""
+    if survivor.pk == duplicate.pk:
+        raise ValueError("Choose two different hubs.")
+    _move_memberships(list(duplicate.memberships.all()), hub=survivor)
+    for partner in duplicate.partners.all():
+        if not survivor.partners.filter(resource=partner.resource_id).exists():
+            partner.hub = survivor
+            partner.save(update_fields=["hub"])
+    duplicate.mentions.update(hub=survivor)
+    duplicate.flags.update(hub=survivor)
+    survivor.secondary_industries.add(*duplicate.secondary_industries.all())
+    for field in ["description", "mission", "website", "linkedin_url", "x_url", "facebook_url"]:
+        if not getattr(survivor, field):
+            setattr(survivor, field, getattr(duplicate, field))
+    survivor.founded_year = survivor.founded_year or duplicate.founded_year
+    HubRedirect.objects.filter(hub=duplicate).update(hub=survivor)
+    HubRedirect.objects.create(old_slug=duplicate.slug, hub=survivor)
+    older = min(survivor.created_at, duplicate.created_at)
+    duplicate.delete()
+    survivor.save()
+    Hub.objects.filter(pk=survivor.pk).update(created_at=older)
+    survivor.refresh_member_count()
+    survivor.refresh_from_db()
+    return survivor
+
+
+@transaction.atomic
+def merge_businesses(*, survivor, duplicate):
+    """Fold ``duplicate`` into ``survivor``: owners, memberships, interests and flags move."""
+    if survivor.pk == duplicate.pk:
+        raise ValueError("Choose two different businesses.")
+    survivor.owners.add(*duplicate.owners.all())
+    hubs = {m.hub for m in duplicate.memberships.select_related("hub")}
+    _move_memberships(list(duplicate.memberships.all()), business=survivor)
+    for interest in duplicate.interests.all():
+        if not survivor.interests.filter(industry=interest.industry_id).exists():
+            interest.business = survivor
+            interest.save(update_fields=["business"])
+    duplicate.flags.update(business=survivor)
+    for field in ["description", "website", "address", "size", "founded_year"]:
+        if not getattr(survivor, field):
+            setattr(survivor, field, getattr(duplicate, field))
+    BusinessRedirect.objects.filter(business=duplicate).update(business=survivor)
+    BusinessRedirect.objects.create(old_slug=duplicate.slug, business=survivor)
+    older = min(survivor.created_at, duplicate.created_at)
+    duplicate.delete()
+    survivor.save()
+    Business.objects.filter(pk=survivor.pk).update(created_at=older)
+    for hub in hubs:
+        hub.refresh_member_count()
+    survivor.refresh_from_db()
+    return survivor
+
+
+def _stale(queryset, *, now):
+    cutoff = now - timedelta(days=30 * settings.FRESHNESS_REMIND_MONTHS)
+    return queryset.filter(
+        Q(confirmed_at__lt=cutoff) | Q(confirmed_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def remind_stale(*, confirm_url, now=None, dry_run=False):
+    """Ask owners and organizers of listings not confirmed for a while to confirm them, and flag
+    hubs still unconfirmed long after the reminder. Returns (hubs asked, businesses asked,
+    hubs flagged). ``confirm_url(kind, pk)`` gives the one-click link."""
+    now = now or timezone.now()
+    flag_cutoff = now - timedelta(days=30 * settings.FRESHNESS_FLAG_MONTHS)
+    remind_cutoff = now - timedelta(days=30 * settings.FRESHNESS_REMIND_MONTHS)
+    unreminded = Q(reminded_at__isnull=True) | Q(reminded_at__lt=remind_cutoff)
+    hubs = list(_stale(Hub.objects.approved(), now=now).filter(unreminded, is_demo=False))
+    businesses = list(_stale(Business.objects.filter(is_demo=False), now=now).filter(unreminded))
+    overdue = list(
+        _stale(Hub.objects.approved(), now=now)
+        .filter(reminded_at__lt=flag_cutoff)
+        .exclude(flags__reason=Flag.Reason.STALE, flags__resolved_at__isnull=True)
+    )
+    if dry_run:
+        return len(hubs), len(businesses), len(overdue)
+    with transaction.atomic():
+        for hub in hubs:
+            send_after_commit(
+                subject=f"Is {hub.name} still up to date?",
+                template="emails/confirm_listing.txt",
+                context={"name": hub.name, "url": confirm_url("hub", hub.pk)},
+                to=organizer_emails(hub),
+            )
+        for business in businesses:
+            send_after_commit(
+                subject=f"Is {business.name} still up to date?",
+                template="emails/confirm_listing.txt",
+                context={"name": business.name, "url": confirm_url("business", business.pk)},
+                to=owner_emails(business),
+            )
+        Hub.objects.filter(pk__in=[h.pk for h in hubs]).update(reminded_at=now)
+        Business.objects.filter(pk__in=[b.pk for b in businesses]).update(reminded_at=now)
+        Flag.objects.bulk_create(
+            Flag(
+                hub=hub,
+                reason=Flag.Reason.STALE,
+                note=f"Not confirmed since the reminder of {hub.reminded_at:%Y-%m-%d}.",
+            )
+            for hub in overdue
+        )
+    return len(hubs), len(businesses), len(overdue)

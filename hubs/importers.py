@@ -1,0 +1,191 @@
+"""CSV import and export of hubs, businesses and resources (django-import-export resources).
+
+Places may be given as names ("Ogden, UT") or as latitude and longitude; rows are matched by
+slug, so importing the same file again updates rather than duplicates. A file with any bad row
+saves nothing.
+"""
+
+from django.utils.text import slugify
+from import_export import fields, resources, widgets
+
+from hubs import gazetteer, services
+from hubs.models import Business, Hub, Industry, Resource
+
+MAX_ROWS = 5000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class IndustryCodeWidget(widgets.ForeignKeyWidget):
+    """An industry by its NAICS code, with a message a curator understands."""
+
+    def __init__(self):
+        super().__init__(Industry, field="code")
+
+    def clean(self, value, row=None, **kwargs):
+        value = str(value or "").strip()
+        if not value:
+            raise ValueError("The industry's NAICS code is missing.")
+        industry = Industry.objects.filter(code=value).first()
+        if industry is None:
+            raise ValueError(f"Unknown NAICS code {value!r}.")
+        return industry
+
+
+def _looks_like_formula(value):
+    if not isinstance(value, str) or not value.startswith(FORMULA_PREFIXES):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return True
+    return False
+
+
+class PlacedResource(resources.ModelResource):
+    """Shared rules: required columns, a row limit, no formulas, a place or a point per row."""
+
+    place = fields.Field(attribute=None, column_name="place", readonly=True)
+    required_columns = {"name"}
+
+    class Meta:
+        import_id_fields = ["slug"]
+        skip_unchanged = True
+        report_skipped = False
+        clean_model_instances = True
+
+    def before_import(self, dataset, **kwargs):
+        headers = {h.strip().lower() for h in dataset.headers or []}
+        missing = sorted(self.required_columns - headers)
+        if missing:
+            raise ValueError(f"Missing columns: {', '.join(missing)}.")
+        if "place" not in headers and not {"latitude", "longitude"} <= headers:
+            raise ValueError("Give a place column, or latitude and longitude columns.")
+        if len(dataset) > MAX_ROWS:
+            raise ValueError(f"The file has {len(dataset):,} rows; import at most {MAX_ROWS:,}.")
+        dataset.headers = [h.strip().lower() for h in dataset.headers]
+        if "slug" not in dataset.headers:
+            dataset.append_col([""] * len(dataset), header="slug")
+        self._seen_slugs = set()
+
+    def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            if _looks_like_formula(value):
+                raise ValueError(f"The {column} cell holds a formula, which is not allowed.")
+        name = str(row.get("name") or "").strip()
+        if not name:
+            raise ValueError("The name is missing.")
+        row["slug"] = str(row.get("slug") or "").strip() or slugify(name)[:150]
+        if row["slug"] in self._seen_slugs:
+            raise ValueError(f"The file lists {name!r} twice.")
+        self._seen_slugs.add(row["slug"])
+        lat, lng = row.get("latitude"), row.get("longitude")
+        if lat in (None, "") or lng in (None, ""):
+            resolution = gazetteer.resolve(str(row.get("place") or ""))
+            if not resolution.found:
+                raise ValueError(f"Place: {resolution.message}")
+            row["latitude"], row["longitude"] = resolution.latitude, resolution.longitude
+            row["_town"] = resolution.place
+        else:
+            try:
+                lat, lng = float(lat), float(lng)
+            except (TypeError, ValueError):
+                raise ValueError("Latitude and longitude must be numbers.") from None
+            if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+                raise ValueError("Latitude must be within ±90 and longitude within ±180.")
+            row["latitude"], row["longitude"] = lat, lng
+            row["_town"] = gazetteer.nearest_city(lat=lat, lng=lng)
+        row["_region"] = services.region_near(lat=row["latitude"], lng=row["longitude"])
+
+    def import_instance(self, instance, row, **kwargs):
+        instance.region = row["_region"]
+        super().import_instance(instance, row, **kwargs)
+
+
+class HubResource(PlacedResource):
+    industry = fields.Field(
+        attribute="industry", column_name="industry", widget=IndustryCodeWidget()
+    )
+    required_columns = {"name", "industry"}
+
+    class Meta(PlacedResource.Meta):
+        model = Hub
+        fields = [
+            "slug",
+            "name",
+            "industry",
+            "place",
+            "latitude",
+            "longitude",
+            "description",
+            "website",
+            "founded_year",
+            "status",
+        ]
+        export_order = fields
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if instance._state.adding and not row.get("status"):
+            instance.status = Hub.Status.APPROVED  # Curators' imports need no second review.
+
+
+class BusinessResource(PlacedResource):
+    industry = fields.Field(
+        attribute="industry", column_name="industry", widget=IndustryCodeWidget()
+    )
+    required_columns = {"name", "industry"}
+
+    class Meta(PlacedResource.Meta):
+        model = Business
+        fields = [
+            "slug",
+            "name",
+            "industry",
+            "place",
+            "latitude",
+            "longitude",
+            "address",
+            "website",
+            "description",
+            "location_public",
+        ]
+        export_order = fields
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        town = row.get("_town")
+        instance.city = town.name if town else instance.city or "Unknown"
+        instance.town_latitude = town.latitude if town else instance.latitude
+        instance.town_longitude = town.longitude if town else instance.longitude
+
+
+class ResourceResource(PlacedResource):
+    required_columns = {"name", "kind"}
+
+    class Meta(PlacedResource.Meta):
+        model = Resource
+        fields = ["slug", "name", "kind", "place", "latitude", "longitude", "website", "city"]
+        export_order = fields
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        town = row.get("_town")
+        if town and not instance.city:
+            instance.city = town.name
+
+
+RESOURCES = {"hubs": HubResource, "businesses": BusinessResource, "resources": ResourceResource}
+
+
+def import_rows(resource, dataset, *, dry_run):
+    """Check the whole file first; write only if every row is valid. Returns the result."""
+    result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=True)
+    if dry_run or result.has_errors() or result.has_validation_errors():
+        return result
+    return resource.import_data(
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+    )
