@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
     "leaflet",
     "allauth",
@@ -114,6 +115,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets may use the project's templates (the admin's map widget does).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -1,5 +1,6 @@
 // The admin's map beside a latitude and longitude: click or drag to set them, type to move it.
-(function () {
+// The admin loads form media in the page's head, so wait for the fields to exist.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   document.querySelectorAll(".admin-map").forEach(function (element) {
     if (typeof L === "undefined") return;
@@ -7,7 +8,8 @@
     var lng = document.getElementById(element.dataset.lngField);
     if (!lat || !lng) return;
     element.style.height = "320px";
-    element.style.maxWidth = "640px";
+    element.style.width = "640px";
+    element.style.maxWidth = "100%";
     var map = L.map(element);
     L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
     var marker = null;
@@ -30,4 +32,4 @@
     lng.addEventListener("change", show);
     show();
   });
-})();
+});
