@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from hubs import curation
@@ -48,9 +49,10 @@ class MapWidget(forms.NumberInput):
 
 
 class LocatedAdmin(admin.ModelAdmin):
-    """Shared by everything with coordinates: the map, and a link to the public page."""
+    """Shared by everything with coordinates: the map, and a link to the public page; the
+    import and export ones take CSV only."""
 
-    formfield_overrides = {}
+    formats = [CSV]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "longitude":
