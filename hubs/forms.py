@@ -5,7 +5,17 @@ from django.utils import timezone
 
 from hubs import gazetteer, geo, queries
 from hubs.images import clean_image
-from hubs.models import Business, Connection, Flag, Hub, Industry, Mention, Partner, Resource
+from hubs.models import (
+    Business,
+    Connection,
+    Flag,
+    Hub,
+    Industry,
+    Mention,
+    Partner,
+    Resource,
+    Update,
+)
 from hubs.queries import match_industries
 
 RADIUS_CHOICES = [25, 50, 100, 150, 300, 500, 1000]
@@ -347,3 +357,11 @@ class FlagForm(forms.ModelForm):
         fields = ["reason", "note"]
         labels = {"note": "Details for the curators"}
         widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+
+class UpdateForm(forms.ModelForm):
+    class Meta:
+        model = Update
+        fields = ["title", "body"]
+        labels = {"body": "News"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -281,6 +282,7 @@ class Hub(Located):
         on_delete=models.SET_NULL,
         related_name="created_hubs",
     )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When an organizer last confirmed the listing."
     )
@@ -317,6 +319,10 @@ class Hub(Located):
         if not self.slug:
             self.slug = unique_slug(Hub, self.name)
         self.stage = self.stage_override or stage_for_members(self.member_count)
+        if self.status == self.Status.APPROVED and self.approved_at is None:
+            self.approved_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "approved_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -618,3 +624,24 @@ class Flag(models.Model):
     @property
     def target(self):
         return self.hub or self.business
+
+
+class Update(models.Model):
+    """A short piece of news that organizers post on their hub's page."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="updates")
+    title = models.CharField(max_length=150)
+    body = models.TextField(max_length=3000)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.hub.get_absolute_url()}#update-{self.pk}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from hubs.views import owners, public
+from hubs.feeds import HubNewsFeed, NewHubsFeed
+from hubs.views import owners, public, publicity
 
 app_name = "hubs"
 
@@ -38,4 +39,20 @@ urlpatterns = [
     path("businesses/<slug:slug>/flag/", owners.flag_business, name="business_flag"),
     path("confirm/<str:token>/", owners.confirm_listing, name="confirm_listing"),
     path("favicon.ico", public.favicon),
+    path("robots.txt", publicity.robots_txt),
+    path("feeds/hubs/", NewHubsFeed(), name="feed_hubs"),
+    path("feeds/industries/<slug:industry>/", NewHubsFeed(), name="feed_industry"),
+    path("feeds/regions/<slug:region>/", NewHubsFeed(), name="feed_region"),
+    path("hubs/<slug:slug>/news.atom", HubNewsFeed(), name="feed_hub_news"),
+    path("hubs/<slug:slug>/embed/", publicity.hub_embed, name="hub_embed"),
+    path("hubs/<slug:slug>/badge.svg", publicity.hub_badge, name="hub_badge"),
+    path("hubs/<slug:slug>/press/", publicity.press_kit, name="hub_press"),
+    path("hubs/<slug:slug>/card.png", publicity.hub_card, name="hub_card"),
+    path("hubs/<slug:slug>/updates/", owners.update_add, name="update_add"),
+    path("industries/<slug:slug>/embed/", publicity.industry_embed, name="industry_embed"),
+    path("data/", publicity.data, name="data"),
+    path("data/hubs.csv", publicity.data_hubs_csv, name="data_hubs_csv"),
+    path("data/hubs.geojson", publicity.data_hubs_geojson, name="data_hubs_geojson"),
+    path("data/businesses.csv", publicity.data_businesses_csv, name="data_businesses_csv"),
+    path("data/resources.csv", publicity.data_resources_csv, name="data_resources_csv"),
 ]

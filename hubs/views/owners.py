@@ -26,6 +26,7 @@ from hubs.forms import (
     JoinForm,
     MentionForm,
     PartnerForm,
+    UpdateForm,
 )
 from hubs.models import Business, Hub, Industry, Membership
 from hubs.services import ActionRefused
@@ -241,6 +242,7 @@ def hub_manage(request, slug):
         "mentions": hub.mentions.all(),
         "partner_form": PartnerForm(hub=hub),
         "mention_form": MentionForm(),
+        "update_form": UpdateForm(),
     }
     return render(request, "hubs/hub_manage.html", context)
 
@@ -307,6 +309,20 @@ def mention_add(request, slug):
         form.save()
     else:
         messages.error(request, "A mention needs a title and a web address (http or https).")
+    return redirect("hubs:hub_manage", slug=hub.slug)
+
+
+@login_required
+@require_POST
+def update_add(request, slug):
+    hub = _organized_hub(request, slug)
+    form = UpdateForm(request.POST)
+    if form.is_valid():
+        form.instance.hub, form.instance.posted_by = hub, request.user
+        form.save()
+        messages.success(request, "Your update is posted on the hub's page and in its feed.")
+    else:
+        messages.error(request, "An update needs a title and some news (3,000 characters at most).")
     return redirect("hubs:hub_manage", slug=hub.slug)
 
 

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from hubs import builder, geo, queries, services
@@ -44,6 +45,71 @@ def _map_points(hubs):
         }
         for h in hubs
     ]
+
+
+def _meta(request, obj, *, title, description, image=None, kind="website"):
+    """Open Graph, Twitter card and canonical values for an object's page."""
+    return {
+        "meta_url": request.build_absolute_uri(obj.get_absolute_url()),
+        "meta_title": title,
+        "meta_description": description,
+        "meta_image": request.build_absolute_uri(image) if image else None,
+        "meta_type": kind,
+    }
+
+
+def _hub_ld(request, hub, members):
+    """schema.org data for a hub: an Organization with its member businesses."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": hub.name,
+        "url": request.build_absolute_uri(hub.get_absolute_url()),
+        "description": hub.description,
+        "location": {
+            "@type": "Place",
+            "name": str(hub.region),
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": hub.latitude,
+                "longitude": hub.longitude,
+            },
+        },
+        "member": [
+            {
+                "@type": "Organization",
+                "name": m.business.name,
+                "url": request.build_absolute_uri(m.business.get_absolute_url()),
+            }
+            for m in members
+        ],
+    }
+    if hub.founded_year:
+        data["foundingDate"] = str(hub.founded_year)
+    links = [u for u in [hub.website, hub.linkedin_url, hub.x_url, hub.facebook_url] if u]
+    if links:
+        data["sameAs"] = links
+    return data
+
+
+def _business_ld(request, business):
+    """schema.org data for a business: its street address only when its location is public."""
+    address = {"@type": "PostalAddress", "addressLocality": business.city}
+    if business.location_public and business.address:
+        address["streetAddress"] = business.address
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": business.name,
+        "url": request.build_absolute_uri(business.get_absolute_url()),
+        "description": business.description,
+        "address": address,
+    }
+    if business.website:
+        data["sameAs"] = [business.website]
+    if business.founded_year:
+        data["foundingDate"] = str(business.founded_year)
+    return data
 
 
 def _remembered_unit(request, country_code):
@@ -185,6 +251,19 @@ def hub_detail(request, slug):
             industry=hub.industry, radius_km=COMPLEMENT_RADIUS_KM, **point
         ),
         "map_points": _map_points([hub]),
+        "updates": list(hub.updates.all()[:10]),
+        "share_url": request.build_absolute_uri(hub.get_absolute_url()),
+        "structured_data": _hub_ld(request, hub, members),
+        **_meta(
+            request,
+            hub,
+            title=f"{hub.name}: {hub.industry.title} hub in {hub.region}",
+            description=hub.description or f"A {hub.industry.title.lower()} hub in {hub.region}.",
+            image=hub.cover_image.url
+            if hub.cover_image
+            else reverse("hubs:hub_card", args=[hub.slug]),
+            kind="article",
+        ),
     }
     return render(request, "hubs/hub_detail.html", context)
 
@@ -208,6 +287,12 @@ def industry_detail(request, slug):
         "children": list(industry.children.all()),
         "complements": list(industry.complements.all()),
         "map_points": _map_points(hubs),
+        **_meta(
+            request,
+            industry,
+            title=f"{industry.title} hubs",
+            description=f"{len(hubs)} hubs of {industry.title.lower()} (NAICS {industry.code}).",
+        ),
     }
     return render(request, "hubs/industry_detail.html", context)
 
@@ -235,6 +320,12 @@ def region_detail(request, slug):
         "hubs": hubs,
         "businesses": businesses,
         "map_points": _map_points(hubs),
+        **_meta(
+            request,
+            region,
+            title=f"Industry hubs in {region.name}",
+            description=f"{len(hubs)} industry hubs and the businesses of {region.name}.",
+        ),
     }
     return render(request, "hubs/region_detail.html", context)
 
@@ -263,7 +354,19 @@ def business_detail(request, slug):
         state="active", hub__status=Hub.Status.APPROVED
     ).select_related("hub")
     is_owner = request.user.is_authenticated and business.owners.filter(pk=request.user.pk).exists()
-    context = {"business": business, "memberships": list(memberships), "is_owner": is_owner}
+    context = {
+        "business": business,
+        "memberships": list(memberships),
+        "is_owner": is_owner,
+        "structured_data": _business_ld(request, business),
+        **_meta(
+            request,
+            business,
+            title=f"{business.name}: {business.industry.title} in {business.city}",
+            description=business.description or f"{business.industry.title} in {business.city}.",
+            image=business.logo.url if business.logo else None,
+        ),
+    }
     return render(request, "hubs/business_detail.html", context)
 
 

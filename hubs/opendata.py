@@ -1,0 +1,120 @@
+"""The directory's open data: approved hubs, and the public fields of businesses and resources,
+as CSV and GeoJSON. Only what the public pages show is exported."""
+
+import csv
+
+from django.http import StreamingHttpResponse
+
+from hubs import queries
+from hubs.models import Business, Resource
+
+LICENCE = "CC BY 4.0"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def hub_rows(request):
+    yield [
+        "id",
+        "slug",
+        "name",
+        "industry_code",
+        "industry",
+        "region",
+        "latitude",
+        "longitude",
+        "stage",
+        "members",
+        "website",
+        "url",
+    ]
+    for hub in queries.public_hubs().order_by("pk").iterator(chunk_size=1000):
+        yield [
+            hub.pk,
+            hub.slug,
+            hub.name,
+            hub.industry.code,
+            hub.industry.title,
+            str(hub.region),
+            hub.latitude,
+            hub.longitude,
+            hub.stage,
+            hub.member_count,
+            hub.website,
+            request.build_absolute_uri(hub.get_absolute_url()),
+        ]
+
+
+def business_rows(request):
+    """Businesses with their public point: a home-based business gives its town's centre."""
+    yield [
+        "id",
+        "slug",
+        "name",
+        "industry_code",
+        "industry",
+        "city",
+        "region",
+        "latitude",
+        "longitude",
+        "location_is_exact",
+        "website",
+        "url",
+    ]
+    businesses = Business.objects.select_related("industry", "region").order_by("pk")
+    for business in businesses.iterator(chunk_size=1000):
+        lat, lng = business.public_point
+        yield [
+            business.pk,
+            business.slug,
+            business.name,
+            business.industry.code,
+            business.industry.title,
+            business.city,
+            business.region.name,
+            lat,
+            lng,
+            business.location_public,
+            business.website,
+            request.build_absolute_uri(business.get_absolute_url()),
+        ]
+
+
+def resource_rows(request):
+    yield ["id", "slug", "name", "kind", "city", "region", "latitude", "longitude", "website"]
+    for resource in Resource.objects.select_related("region").order_by("pk").iterator():
+        yield [
+            resource.pk,
+            resource.slug,
+            resource.name,
+            resource.get_kind_display(),
+            resource.city,
+            resource.region.name,
+            resource.latitude,
+            resource.longitude,
+            resource.website,
+        ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_response(rows, filename):
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow([safe_cell(v) for v in row]) for row in rows),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,124 @@
+"""Pages that spread the word: embeds and badges for members' sites, the press kit, open data,
+robots.txt. Only the embed pages may be framed by other sites."""
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_GET
+
+from hubs import cards, opendata, queries
+from hubs.api import hub_feature
+from hubs.models import Hub, Industry
+from hubs.views.public import _map_points
+
+# The embed pages' policy: our own resources, tiles, and framing by any site.
+EMBED_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "https:"],
+    "frame-ancestors": ["*"],
+}
+
+
+def _embed(view):
+    return xframe_options_exempt(csp_override(EMBED_CSP)(view))
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /account/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+@_embed
+def hub_embed(request, slug):
+    hub = get_object_or_404(queries.public_hubs(), slug=slug)
+    context = {"title": hub.name, "link": hub, "map_points": _map_points([hub])}
+    return render(request, "hubs/embed_map.html", context)
+
+
+@require_GET
+@_embed
+def industry_embed(request, slug):
+    industry = get_object_or_404(Industry, slug=slug)
+    hubs = list(queries.hubs_of_industry(industry).order_by("-member_count")[:500])
+    context = {"title": f"{industry.title} hubs", "link": industry, "map_points": _map_points(hubs)}
+    return render(request, "hubs/embed_map.html", context)
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+@_embed
+def hub_badge(request, slug):
+    """A "Member of <hub>" badge, as an SVG image members put on their own sites."""
+    hub = get_object_or_404(Hub.objects.approved(), slug=slug)
+    name = hub.name[:60]
+    context = {"name": name, "width": 150 + 7 * len(name)}
+    return render(request, "hubs/badge.svg", context, content_type="image/svg+xml")
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def hub_card(request, slug):
+    hub = get_object_or_404(queries.public_hubs(), slug=slug)
+    png = cards.hub_card_png(
+        name=hub.name,
+        industry=hub.industry.title,
+        region=str(hub.region),
+        stage=hub.get_stage_display(),
+        members=hub.member_count,
+    )
+    return HttpResponse(png, content_type="image/png")
+
+
+@require_GET
+def press_kit(request, slug):
+    hub = get_object_or_404(queries.public_hubs(), slug=slug)
+    members = queries.hub_members(hub)
+    context = {
+        "hub": hub,
+        "members": members,
+        "organizers": [m for m in members if m.role == m.Role.ORGANIZER],
+        "industries": [hub.industry, *hub.secondary_industries.all()],
+        "map_points": _map_points([hub]),
+    }
+    return render(request, "hubs/press_kit.html", context)
+
+
+@require_GET
+def data(request):
+    return render(request, "hubs/data.html", {"licence": opendata.LICENCE})
+
+
+@require_GET
+def data_hubs_csv(request):
+    return opendata.csv_response(opendata.hub_rows(request), "industry-hubs.csv")
+
+
+@require_GET
+def data_businesses_csv(request):
+    return opendata.csv_response(opendata.business_rows(request), "industry-hubs-businesses.csv")
+
+
+@require_GET
+def data_resources_csv(request):
+    return opendata.csv_response(opendata.resource_rows(request), "industry-hubs-resources.csv")
+
+
+@require_GET
+def data_hubs_geojson(request):
+    hubs = queries.public_hubs().order_by("pk")
+    return JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "licence": opendata.LICENCE,
+            "features": [hub_feature(hub, request) for hub in hubs.iterator(chunk_size=1000)],
+        },
+        content_type="application/geo+json",
+    )
