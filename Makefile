@@ -35,8 +35,15 @@ run: install
 test: install
 	$(PY) -m pytest -m "not browser" $(ARGS)
 
-# End-to-end journeys in Debian's Chromium (/usr/bin/chromium; `apt-get install chromium`).
-test-browser: install
+# End-to-end journeys, axe-core and the Nu HTML Checker in Debian's Chromium
+# (`apt-get install chromium`; the checker needs Java). The checkers come from npm.
+BROWSER_TOOLS := tests/browser/node_modules/.installed
+
+$(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --ignore-scripts
+	touch $(BROWSER_TOOLS)
+
+test-browser: install $(BROWSER_TOOLS)
 	$(PY) -m pytest -m browser $(ARGS)
 
 lint: install

@@ -219,12 +219,13 @@ _smtp_options = {
     "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
     "use_tls": _env_bool("EMAIL_USE_TLS", True),
 }
-MAILERS = {
-    "default": {
-        "BACKEND": _email_backend,
-        "OPTIONS": _smtp_options if _email_backend.endswith("smtp.EmailBackend") else {},
-    }
-}
+_mailer_options = {}
+if _email_backend.endswith("smtp.EmailBackend"):
+    _mailer_options = _smtp_options
+elif _email_backend.endswith("filebased.EmailBackend"):
+    # Writes each message to a file: for browser tests that read the mail a visitor gets.
+    _mailer_options = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Industry Hubs <hello@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

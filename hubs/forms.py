@@ -58,6 +58,15 @@ class SearchForm(forms.Form):
     radius = forms.FloatField(label="Within", required=False)
     unit = forms.ChoiceField(label="Unit", choices=UNIT_CHOICES, required=False)
 
+    def full_clean(self):
+        super().full_clean()
+        # The template shows each error beside its field as "<name>-error"; point to it.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-describedby": f"{name}-error", "aria-invalid": "true"}
+                )
+
     def clean_industry(self):
         text = self.cleaned_data["industry"].strip()
         self.industry_alternatives = []
@@ -249,7 +258,10 @@ class HubRegisterForm(LocatedFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["business"].queryset = Business.objects.filter(owners=user)
+        businesses = Business.objects.filter(owners=user)
+        self.fields["business"].queryset = businesses
+        if len(mine := list(businesses[:2])) == 1:
+            self.fields["business"].initial = mine[0].pk
 
     def clean(self):
         cleaned = super().clean()
@@ -271,9 +283,12 @@ class JoinForm(forms.Form):
 
     def __init__(self, *args, user, hub, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["business"].queryset = Business.objects.filter(owners=user).exclude(
+        businesses = Business.objects.filter(owners=user).exclude(
             memberships__hub=hub, memberships__state__in=["requested", "active"]
         )
+        self.fields["business"].queryset = businesses
+        if len(mine := list(businesses[:2])) == 1:
+            self.fields["business"].initial = mine[0].pk
 
 
 class HubEditForm(forms.ModelForm):

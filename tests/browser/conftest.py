@@ -35,14 +35,37 @@ def _free_port():
         return s.getsockname()[1]
 
 
+CURATOR = ("curator@example.org", "curators keep the directory true")
+NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
+
+_CREATE_CURATOR = """
+from accounts.models import User
+from allauth.account.models import EmailAddress
+user = User.objects.create_superuser("curator", {email!r}, {password!r})
+EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+"""
+
+
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    database = tmp_path_factory.mktemp("site") / "db.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_ENV": "development"}
+def site_server(tmp_path_factory):
+    """The demo site served by a real server; its mail is written to files."""
+    folder = tmp_path_factory.mktemp("site")
+    mail_dir = folder / "mail"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DJANGO_ENV": "development",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "MEDIA_ROOT": str(folder / "media"),
+    }
     env.pop("DEBUG", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "seed_demo", "-v0"], env=env, check=True, cwd=ROOT)
+    email, password = CURATOR
+    script = _CREATE_CURATOR.format(email=email, password=password)
+    subprocess.run([*manage, "shell", "-v0", "-c", script], env=env, check=True, cwd=ROOT)
     port = _free_port()
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -61,10 +84,34 @@ def site_url(tmp_path_factory):
                 time.sleep(0.2)
         else:
             pytest.fail("The site did not start within 20 seconds.")
-        yield url
+        yield {"url": url, "mail_dir": mail_dir}
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def site_url(site_server):
+    return site_server["url"]
+
+
+@pytest.fixture
+def read_mail(site_server):
+    """The newest message sent to an address, as text, waiting a little for it."""
+    import email as email_parser
+
+    def read(address, *, containing=""):
+        for _ in range(50):
+            files = sorted(site_server["mail_dir"].glob("*.log"), key=lambda f: f.stat().st_mtime)
+            for path in reversed(files):
+                for raw in path.read_text().split("-" * 79):
+                    message = email_parser.message_from_string(raw.strip())
+                    if address in (message.get("To") or "") and containing in raw:
+                        return message.get_payload(decode=True).decode()
+            time.sleep(0.1)
+        pytest.fail(f"No mail to {address} containing {containing!r}.")
+
+    return read
 
 
 @pytest.fixture(scope="session")
