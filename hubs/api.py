@@ -60,7 +60,10 @@ class GeoJSONParams:
             return cls(error=_bad("stage", f"stage must be one of {', '.join(Stage.values)}."))
         raw_limit = query.get("limit", "")
         if raw_limit:
-            if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+            if (
+                not (raw_limit.isascii() and raw_limit.isdigit())
+                or not 1 <= int(raw_limit) <= MAX_LIMIT
+            ):
                 return cls(
                     error=_bad("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
                 )

@@ -130,6 +130,19 @@ def region_for(*, city, admin1, country, metro, lat, lng):
     return regions.get_or_create(metro, Region.Kind.METRO, parent=state, point=(lat, lng))
 
 
+def _upsert(model, *, slug, values):
+    """Create the row, or update it only where a value differs: a re-run writes nothing."""
+    row = model.objects.filter(slug=slug).first()
+    if row is None:
+        return model.objects.create(slug=slug, **values)
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if changed:
+        for name in changed:
+            setattr(row, name, values[name])
+        row.save()
+    return row
+
+
 def load_hubs(industries):
     with open(DATA_DIR / "demo_hubs.json", encoding="utf-8") as f:
         entries = json.load(f)
@@ -144,9 +157,10 @@ def load_hubs(industries):
             lng=entry["lng"],
         )
         is_demo = entry.get("demo", False)
-        hub, _ = Hub.objects.update_or_create(
+        hub = _upsert(
+            Hub,
             slug=slugify(entry["name"]),
-            defaults={
+            values={
                 "name": entry["name"],
                 "industry": industries[entry["industry"]],
                 "region": region,
@@ -176,9 +190,10 @@ def load_resources():
             .order_by()
         )
         metro = queries.nearest(region, lat=entry["lat"], lng=entry["lng"], limit=1)
-        Resource.objects.update_or_create(
+        _upsert(
+            Resource,
             slug=slugify(entry["name"])[:200],
-            defaults={
+            values={
                 "name": entry["name"],
                 "kind": entry["kind"],
                 "city": place.name if place else entry["city"],

@@ -28,7 +28,9 @@ class HubFilter(django_filters.FilterSet):
         empty_label="All industries",
     )
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(kind__in=[Region.Kind.COUNTRY, Region.Kind.STATE]),
+        queryset=Region.objects.filter(
+            kind__in=[Region.Kind.COUNTRY, Region.Kind.STATE]
+        ).select_related("parent"),
         to_field_name="slug",
         method="filter_region",
         empty_label="All regions",
@@ -91,7 +93,9 @@ class BusinessFilter(django_filters.FilterSet):
         empty_label="All industries",
     )
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(kind__in=[Region.Kind.COUNTRY, Region.Kind.STATE]),
+        queryset=Region.objects.filter(
+            kind__in=[Region.Kind.COUNTRY, Region.Kind.STATE]
+        ).select_related("parent"),
         to_field_name="slug",
         method="filter_region",
         empty_label="All regions",

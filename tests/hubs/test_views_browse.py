@@ -1,0 +1,433 @@
+"""Browsing: the hub list and its facets, and the pages of hubs, industries, regions and
+businesses."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from hubs import geo
+from hubs.models import Hub, Industry, Membership, Region, Stage
+from tests.factories import (
+    make_business,
+    make_hub,
+    make_industry,
+    make_membership,
+    make_region,
+    make_resource,
+)
+from tests.rendered import body, h1, heading, hub_cards, list_items, section
+
+pytestmark = pytest.mark.django_db
+
+HUB_LIST = reverse("hubs:hub_list")
+
+
+def card_names(response, heading_id="list-heading"):
+    return [name for name, _ in hub_cards(section(response, heading_id))]
+
+
+def shown_km(km):
+    return f"{km:,.1f} km" if km < 100 else f"{km:,.0f} km"
+
+
+@pytest.fixture
+def testland():
+    """A country with two provinces, each with a metro area, in the South Pacific."""
+    country = make_region(name="Testland", kind=Region.Kind.COUNTRY, code="TL", slug="testland")
+    north = make_region(
+        name="North Province", slug="north-province", kind=Region.Kind.STATE, parent=country
+    )
+    south = make_region(
+        name="South Province", slug="south-province", kind=Region.Kind.STATE, parent=country
+    )
+    return {
+        "country": country,
+        "north": north,
+        "south": south,
+        "capital": make_region(name="Capital Metro", parent=north),
+        "harbour": make_region(name="Harbour Metro", parent=south),
+    }
+
+
+@pytest.fixture
+def lutes(testland):
+    """Lute making: four approved hubs (one of a sub-industry), a pending and a rejected one."""
+    industry = make_industry(code="95", title="Lute Making", slug="lute-making")
+    sub = make_industry(code="951", title="Theorbo Making", slug="theorbo-making", parent=industry)
+    specs = [
+        # name, industry, region, latitude, stage override, active members
+        ("Alpha Lutes", industry, "capital", -45.0, Stage.EMERGING, 2),
+        ("Bravo Lutes", industry, "harbour", -45.3, Stage.ESTABLISHED, 3),
+        ("Charlie Lutes", industry, "capital", -45.1, "", 1),
+        ("Echo Lutes", sub, "harbour", -45.2, "", 0),
+    ]
+    for name, trade, region, lat, override, members in specs:
+        hub = make_hub(
+            name=name,
+            industry=trade,
+            region=testland[region],
+            latitude=lat,
+            longitude=-140.0,
+            stage_override=override,
+        )
+        for n in range(members):
+            member = make_business(name=f"{name} Member {n}", region=testland[region])
+            make_membership(hub=hub, business=member)
+        hub.refresh_member_count()
+    Hub.objects.filter(name="Charlie Lutes").update(description="Baroque theorbo workshops.")
+    make_hub(name="Delta Lutes", industry=industry, status=Hub.Status.PENDING)
+    make_hub(name="Foxtrot Lutes", industry=industry, status=Hub.Status.REJECTED)
+    return industry
+
+
+def test_hub_list_shows_approved_hubs_by_name(client):
+    expected = list(Hub.objects.approved().order_by("name").values_list("name", flat=True))
+
+    response = client.get(HUB_LIST)
+
+    assert heading(response, "list-heading") == f"{len(expected)} hubs"
+    assert card_names(response) == expected[:20]
+
+
+@pytest.mark.parametrize(
+    ("facets", "expected"),
+    [
+        ({}, ["Alpha Lutes", "Bravo Lutes", "Charlie Lutes", "Echo Lutes"]),
+        ({"region": "north-province"}, ["Alpha Lutes", "Charlie Lutes"]),
+        ({"region": "testland"}, ["Alpha Lutes", "Bravo Lutes", "Charlie Lutes", "Echo Lutes"]),
+        ({"stage": "emerging"}, ["Alpha Lutes"]),
+        ({"stage": "nascent"}, ["Charlie Lutes", "Echo Lutes"]),
+        ({"q": "THEORBO"}, ["Charlie Lutes"]),
+        ({"q": "bravo lutes"}, ["Bravo Lutes"]),
+        ({"stage": "established", "region": "south-province"}, ["Bravo Lutes"]),
+    ],
+)
+def test_hub_list_facets_filter_the_hubs_of_an_industry(client, lutes, facets, expected):
+    response = client.get(HUB_LIST, {"industry": "lute-making", **facets})
+
+    assert card_names(response) == expected
+    assert heading(response, "list-heading") == f"{len(expected)} hub{'s' * (len(expected) > 1)}"
+
+
+def test_hub_list_text_search_spans_industries(client, lutes):
+    response = client.get(HUB_LIST, {"q": "lutes"})
+
+    assert card_names(response) == ["Alpha Lutes", "Bravo Lutes", "Charlie Lutes", "Echo Lutes"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Alpha Lutes", "Bravo Lutes", "Charlie Lutes", "Echo Lutes"]),
+        ("members", ["Bravo Lutes", "Alpha Lutes", "Charlie Lutes", "Echo Lutes"]),
+        ("newest", ["Echo Lutes", "Charlie Lutes", "Bravo Lutes", "Alpha Lutes"]),
+    ],
+)
+def test_hub_list_sorts(client, lutes, sort, expected):
+    response = client.get(HUB_LIST, {"industry": "lute-making", "sort": sort})
+
+    assert card_names(response) == expected
+
+
+def test_hub_list_sorts_nearest_a_place_with_distances(client, lutes):
+    response = client.get(
+        HUB_LIST, {"industry": "lute-making", "near": "-45, -140", "sort": "nearest"}
+    )
+
+    assert hub_cards(section(response, "list-heading")) == [
+        ("Alpha Lutes", "0.0 km"),
+        ("Charlie Lutes", shown_km(geo.haversine_km(-45, -140, -45.1, -140))),
+        ("Echo Lutes", shown_km(geo.haversine_km(-45, -140, -45.2, -140))),
+        ("Bravo Lutes", shown_km(geo.haversine_km(-45, -140, -45.3, -140))),
+    ]
+
+
+def test_hub_list_unknown_facet_values_are_reported_not_fatal(client, lutes):
+    response = client.get(HUB_LIST, {"industry": "lute-making", "stage": "bogus", "sort": "x"})
+
+    assert response.status_code == 200
+    assert set(response.context["filter"].form.errors) == {"stage", "sort"}
+    assert card_names(response) == ["Alpha Lutes", "Bravo Lutes", "Charlie Lutes", "Echo Lutes"]
+
+
+def test_hub_list_bad_page_shows_the_first_page(client):
+    first = card_names(client.get(HUB_LIST))
+
+    assert card_names(client.get(HUB_LIST, {"page": "abc"})) == first
+
+
+def test_hub_detail_shows_the_hub_its_members_and_neighbours(client, lutes):
+    hub = Hub.objects.get(name="Bravo Lutes")
+    organizer = Membership.objects.filter(hub=hub).order_by("business__name").last()
+    organizer.role = Membership.Role.ORGANIZER
+    organizer.connections = ["finance", "media"]
+    organizer.save()
+    make_membership(hub=hub, business=make_business(name="Bravo Applicant"), state="requested")
+    make_resource(name="Harbour Chamber", latitude=-45.35, longitude=-140.0)
+    make_resource(name="Distant Chamber", latitude=-48.0, longitude=-140.0)
+    strings = make_industry(title="String Making")
+    strings.complements.add(lutes)
+    make_hub(name="Harbour Strings", industry=strings, latitude=-45.5, longitude=-140.0)
+
+    response = client.get(hub.get_absolute_url())
+
+    assert h1(response) == "Bravo Lutes"
+    assert heading(response, "members-heading") == "3 member businesses"
+    assert list_items(section(response, "members-heading")) == [
+        "Bravo Lutes Member 2 Organizer Testville",
+        "Bravo Lutes Member 0 Testville",
+        "Bravo Lutes Member 1 Testville",
+    ]
+    assert list_items(section(response, "network-heading")) == [
+        "1 member brings connections in finance and investors",
+        "1 member brings connections in media and bloggers",
+    ]
+    assert list_items(section(response, "resources-heading")) == [
+        "Harbour Chamber Chamber of commerce · Testville · "
+        + shown_km(geo.haversine_km(-45.3, -140, -45.35, -140))
+    ]
+    assert list_items(section(response, "complementary-heading")) == [
+        "Harbour Strings String Making · " + shown_km(geo.haversine_km(-45.3, -140, -45.5, -140))
+    ]
+
+
+@pytest.mark.parametrize("status", [Hub.Status.PENDING, Hub.Status.REJECTED, Hub.Status.ARCHIVED])
+def test_hub_detail_of_a_hub_not_approved_is_not_found(client, status):
+    hub = make_hub(name="Hidden Hub", status=status)
+
+    response = client.get(hub.get_absolute_url())
+
+    assert response.status_code == 404
+    assert "Hidden Hub" not in body(response)
+
+
+def test_hub_detail_of_an_unknown_slug_is_not_found(client):
+    assert client.get(reverse("hubs:hub", args=["no-such-hub"])).status_code == 404
+
+
+def test_industry_detail_lists_its_hubs_sub_industries_and_complements(client, lutes):
+    strings = make_industry(title="String Making")
+    strings.complements.add(lutes)
+
+    response = client.get(lutes.get_absolute_url())
+
+    assert h1(response) == "Lute Making"
+    assert heading(response, "hubs-heading") == "4 hubs"
+    assert card_names(response, "hubs-heading") == [
+        "Bravo Lutes",
+        "Alpha Lutes",
+        "Charlie Lutes",
+        "Echo Lutes",
+    ]
+    assert list_items(section(response, "children-heading")) == ["Theorbo Making 951"]
+    assert list_items(section(response, "complements-heading")) == ["String Making"]
+
+
+def test_industry_detail_of_manufacturing_counts_sub_industry_hubs(client):
+    expected = [
+        hub.name
+        for hub in Hub.objects.approved()
+        .select_related("industry")
+        .order_by("-member_count", "name")
+        if hub.industry.code[:2] in {"31", "32", "33"}
+    ]
+
+    response = client.get(reverse("hubs:industry", args=["31-33-manufacturing"]))
+
+    assert card_names(response, "hubs-heading") == expected
+
+
+def test_industry_list_shows_every_sector(client):
+    response = client.get(reverse("hubs:industry_list"))
+
+    codes = re.findall(r"NAICS ([0-9-]+)</span></h2>", body(response))
+    assert codes == list(
+        Industry.objects.filter(parent=None).order_by("code").values_list("code", flat=True)
+    )
+    assert codes[:6] == ["11", "21", "22", "23", "31-33", "42"]
+
+
+def test_region_detail_of_a_province_lists_its_hubs_metros_and_businesses(client, lutes, testland):
+    make_business(name="Capital Bakery", region=testland["capital"])
+
+    response = client.get(testland["north"].get_absolute_url())
+
+    assert h1(response) == "Hubs in North Province"
+    assert card_names(response, "hubs-heading") == ["Alpha Lutes", "Charlie Lutes"]
+    children = body(response).split('<ul class="inline-list">')[1].split("</ul>")[0]
+    assert list_items(children) == ["Capital Metro (2)"]
+    # Alpha's two members, Charlie's one, and the bakery.
+    assert heading(response, "businesses-heading") == "4 businesses"
+
+
+def test_region_detail_of_a_country_counts_hubs_in_each_province_by_name(client, lutes, testland):
+    make_region(name="Empty Province", kind=Region.Kind.STATE, parent=testland["country"])
+
+    response = client.get(testland["country"].get_absolute_url())
+
+    children = body(response).split('<ul class="inline-list">')[1].split("</ul>")[0]
+    # Approved hubs in each province's metro areas; pending and rejected ones do not count.
+    assert list_items(children) == [
+        "Empty Province (0)",
+        "North Province (2)",
+        "South Province (2)",
+    ]
+
+
+def test_region_detail_of_the_united_states_counts_each_states_hubs(client):
+    country = Region.objects.get(slug="united-states")
+    expected = [
+        f"{state.name} ({Hub.objects.approved().filter(region__parent=state).count()})"
+        for state in sorted(country.children.all(), key=lambda r: r.name)
+    ]
+
+    response = client.get(country.get_absolute_url())
+
+    children = body(response).split('<ul class="inline-list">')[1].split("</ul>")[0]
+    assert list_items(children) == expected
+
+
+def test_region_list_shows_countries_by_name(client):
+    expected = sorted(Region.objects.filter(kind="country").values_list("name", flat=True))
+
+    response = client.get(reverse("hubs:region_list"))
+
+    countries = body(response).split('<ul class="sector-list">')[1].split("<h2>")[1:]
+    assert [c.split("</a>")[0].split(">")[-1] for c in countries] == expected
+
+
+def test_business_list_filters_by_industry_and_text(client, lutes):
+    make_business(name="Lute Strings Supply", industry=lutes)
+    listing = reverse("hubs:business_list")
+
+    by_industry = client.get(listing, {"industry": "lute-making"})
+    by_text = client.get(listing, {"q": "strings supply"})
+
+    assert [item.split(" Lute Making")[0] for item in list_items(section_of_list(by_industry))] == [
+        "Lute Strings Supply"
+    ]
+    assert [item.split(" Lute Making")[0] for item in list_items(section_of_list(by_text))] == [
+        "Lute Strings Supply"
+    ]
+
+
+def section_of_list(response):
+    return body(response).split('<ul class="plain-list">')[1].split("</ul>")[0]
+
+
+def test_business_detail_shows_a_public_address(client):
+    business = make_business(name="Open Workshop", address="12 Harbour Road")
+
+    response = client.get(business.get_absolute_url())
+
+    assert h1(response) == "Open Workshop"
+    assert "12 Harbour Road" in body(response)
+
+
+def test_business_detail_of_a_home_business_hides_its_address_and_point(client):
+    business = make_business(
+        name="Kitchen Table Bindery",
+        address="7 Quiet Lane",
+        latitude=-45.123456,
+        longitude=-140.654321,
+        town_latitude=-45.1,
+        town_longitude=-140.6,
+        location_public=False,
+    )
+
+    response = client.get(business.get_absolute_url())
+
+    html = body(response)
+    assert h1(response) == "Kitchen Table Bindery"
+    assert "Home-based: only the town is shown." in html
+    for secret in ("7 Quiet Lane", "45.123", "140.654", "45,123", "140,654"):
+        assert secret not in html
+
+
+def test_business_detail_lists_only_active_memberships_of_approved_hubs(client):
+    business = make_business(name="Joiner")
+    make_membership(hub=make_hub(name="Active Hub"), business=business)
+    make_membership(hub=make_hub(name="Asked Hub"), business=business, state="requested")
+    make_membership(hub=make_hub(name="Pending Hub", status="pending"), business=business)
+
+    response = client.get(business.get_absolute_url())
+
+    hubs = body(response).split("<h2>Hubs</h2>")[1].split("</ul>")[0]
+    assert list_items(hubs) == ["Active Hub Member"]
+
+
+PUBLIC_PAGES = [
+    ("hubs:home", []),
+    ("hubs:search", []),
+    ("hubs:hub_list", []),
+    ("hubs:hubs_geojson", []),
+    ("hubs:hub", ["ogden-outdoor-products"]),
+    ("hubs:industry_list", []),
+    ("hubs:industry_suggestions", []),
+    ("hubs:industry", ["31-33-manufacturing"]),
+    ("hubs:region_list", []),
+    ("hubs:region", ["utah-us"]),
+    ("hubs:business_list", []),
+    ("hubs:about", []),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), PUBLIC_PAGES, ids=[name for name, _ in PUBLIC_PAGES])
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_public_pages_are_get_only(client, name, args, method):
+    response = getattr(client, method)(reverse(name, args=args))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+
+
+def grow_directory(industry, region, n=25):
+    """More hubs, members, businesses and provinces, to show page costs don't grow with them."""
+    for i in range(n):
+        hub = make_hub(name=f"Growth Hub {i}", industry=industry, region=region, latitude=-45.01)
+        make_membership(
+            hub=hub,
+            business=make_business(name=f"Growth Member {i}", industry=industry, region=region),
+            connections=["finance"],
+        )
+        hub.refresh_member_count()
+        make_business(name=f"Growth Loner {i}", industry=industry, region=region)
+        make_resource(name=f"Growth Resource {i}", region=region, latitude=-45.02)
+        make_region(name=f"Growth Province {i}", kind=Region.Kind.STATE, parent=region.parent)
+
+
+# Queries each page costs, whatever the number of rows.
+PAGE_QUERIES = {
+    "hub list": 4,
+    "hub detail": 8,
+    "region detail": 5,
+    "industry detail": 4,
+    "business list": 4,
+}
+
+
+def _page_urls(lutes, testland):
+    return {
+        "hub list": HUB_LIST,
+        "hub detail": Hub.objects.get(name="Alpha Lutes").get_absolute_url(),
+        "region detail": testland["north"].get_absolute_url(),
+        "industry detail": lutes.get_absolute_url(),
+        "business list": reverse("hubs:business_list"),
+    }
+
+
+@pytest.mark.parametrize("page", PAGE_QUERIES)
+def test_browse_pages_cost_a_fixed_number_of_queries(
+    client, lutes, testland, django_assert_max_num_queries, page
+):
+    url = _page_urls(lutes, testland)[page]
+    with django_assert_max_num_queries(PAGE_QUERIES[page]) as before:
+        client.get(url)
+    grow_directory(lutes, testland["capital"])
+
+    with django_assert_max_num_queries(PAGE_QUERIES[page]) as after:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert len(after.captured_queries) == len(before.captured_queries)

@@ -1,0 +1,136 @@
+"""Production settings refuse to start with unsafe or missing values, and pass Django's deploy
+checks once everything is set. Each case starts Django in a fresh process."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Variables the settings read; cleared so the developer's own environment can't leak in.
+SETTINGS_VARIABLES = [
+    "DJANGO_ENV",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+    "SECURE_HSTS_SECONDS",
+]
+
+
+@pytest.fixture
+def production_env(tmp_path):
+    """A complete, safe production environment; each test spoils one variable."""
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(45),  # 60 characters.
+        ALLOWED_HOSTS="hubs.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert len(env["SECRET_KEY"]) == 60
+    return env
+
+
+def run(env, *args):
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def start_django(env):
+    return run(env, "-c", "import django; django.setup()")
+
+
+def test_production_settings_start_when_everything_is_set(production_env):
+    result = start_django(production_env)
+
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("value", ["true", "1", "yes"])
+def test_production_refuses_debug_on(production_env, value):
+    production_env["DEBUG"] = value
+
+    result = start_django(production_env)
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: DEBUG must be off in production" in result.stderr
+
+
+@pytest.mark.parametrize("key", [None, "", "too-short-" * 4], ids=["unset", "empty", "40 chars"])
+def test_production_refuses_a_missing_or_short_secret_key(production_env, key):
+    if key is None:
+        del production_env["SECRET_KEY"]
+    else:
+        production_env["SECRET_KEY"] = key
+
+    result = start_django(production_env)
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: SECRET_KEY must be set to 50 or more" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", [None, "", " , "], ids=["unset", "empty", "only commas"])
+def test_production_refuses_missing_allowed_hosts(production_env, hosts):
+    if hosts is None:
+        del production_env["ALLOWED_HOSTS"]
+    else:
+        production_env["ALLOWED_HOSTS"] = hosts
+
+    result = start_django(production_env)
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: ALLOWED_HOSTS must list the site's host names." in result.stderr
+
+
+def test_production_refuses_a_missing_database_url(production_env):
+    del production_env["DATABASE_URL"]
+
+    result = start_django(production_env)
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: DATABASE_URL must point at the PostgreSQL database." in (
+        result.stderr
+    )
+
+
+def test_settings_refuse_an_unknown_environment_name(production_env):
+    production_env["DJANGO_ENV"] = "staging"
+
+    result = start_django(production_env)
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: DJANGO_ENV must be 'development' or 'production'." in (
+        result.stderr
+    )
+
+
+def test_settings_refuse_a_boolean_they_cannot_read(production_env):
+    production_env["DEBUG"] = "maybe"
+
+    result = start_django(production_env)
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: DEBUG must be true or false, not 'maybe'." in result.stderr
+
+
+def test_production_passes_the_deploy_checks(production_env):
+    result = run(production_env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
