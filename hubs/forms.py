@@ -16,7 +16,7 @@ from hubs.models import (
     Resource,
     Update,
 )
-from hubs.queries import match_industries
+from hubs.queries import match_industries, named_by_synonym
 
 RADIUS_CHOICES = [25, 50, 100, 150, 300, 500, 1000]
 MIN_RADIUS, MAX_RADIUS = 1, 5000
@@ -70,6 +70,7 @@ class SearchForm(forms.Form):
     def clean_industry(self):
         text = self.cleaned_data["industry"].strip()
         self.industry_alternatives = []
+        self.industry_related = []
         if not text:
             return None
         matches = match_industries(text)
@@ -78,7 +79,13 @@ class SearchForm(forms.Form):
                 f"We don't know the industry “{text}”. Try a word like “furniture” "
                 "or a NAICS code like 337."
             )
-        self.industry_alternatives = matches[1:]
+        # Industries the same plain word names are searched together.
+        self.industry_related = named_by_synonym(matches[1:], text)
+        titles = {matches[0].title}
+        for match in matches[1:]:
+            if match not in self.industry_related and match.title not in titles:
+                titles.add(match.title)  # NAICS repeats titles down the levels: show one.
+                self.industry_alternatives.append(match)
         return matches[0]
 
     def clean_radius(self):

@@ -176,12 +176,19 @@ def resolve(text):
     if found:
         found.sort(key=lambda place: -place.population)
         best = found[0]
+        # Others under the same label ("San Jose, Philippines" is several towns) would lead
+        # to the most populous of them anyway: offer each label once.
+        labels, alternatives = {best.label}, []
+        for place in found[1:]:
+            if place.label not in labels:
+                labels.add(place.label)
+                alternatives.append(place)
         return Resolution(
             query=text,
             place=best,
             latitude=best.latitude,
             longitude=best.longitude,
-            alternatives=found[1:6],
+            alternatives=alternatives[:5],
         )
     what = "postcode" if zip_code else "place"
     return Resolution(

@@ -69,19 +69,28 @@ def public_hubs():
     )
 
 
-def hubs_of_industry(industry):
-    """Approved hubs of the industry or of any industry beneath it."""
+def hubs_of_industry(industry, *, related=()):
+    """Approved hubs of the industry, of any industry beneath it, and of ``related`` ones
+    (those a plain word also names: "software" is both publishers and programmers)."""
     queryset = public_hubs()
-    return queryset.filter(industry.lineage_q()) if industry else queryset
+    if not industry:
+        return queryset
+    lineage = industry.lineage_q()
+    for other in related:
+        lineage |= other.lineage_q()
+    return queryset.filter(lineage)
 
 
-def nearest_hubs(*, lat, lng, industry=None, limit=10):
-    return nearest(hubs_of_industry(industry), lat=lat, lng=lng, limit=limit)
+def nearest_hubs(*, lat, lng, industry=None, related=(), limit=10):
+    return nearest(hubs_of_industry(industry, related=related), lat=lat, lng=lng, limit=limit)
 
 
-def complementary_hubs_near(*, industry, lat, lng, radius_km, limit=6):
-    """Approved hubs of industries complementary to ``industry``, nearest first."""
-    complements = Industry.objects.filter(complements=industry)
+def complementary_hubs_near(*, industry, lat, lng, radius_km, limit=6, searched=()):
+    """Approved hubs of industries complementary to ``industry``, nearest first, leaving out
+    the ``searched`` industries, whose hubs the page lists already."""
+    complements = Industry.objects.filter(complements=industry).exclude(
+        pk__in=[i.pk for i in searched]
+    )
     hubs = public_hubs().filter(industry__in=complements)
     return list(within_radius(hubs, lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
@@ -173,3 +182,9 @@ def match_industries(text, *, limit=8):
         return (2, len(industry.code), industry.code)
 
     return sorted(candidates, key=rank)[:limit]
+
+
+def named_by_synonym(industries, text):
+    """Those of ``industries`` that list ``text`` itself among their synonyms."""
+    lowered = " ".join(text.split()).lower()
+    return [i for i in industries if lowered in (s.strip() for s in i.synonyms.lower().split(";"))]

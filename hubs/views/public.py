@@ -148,7 +148,10 @@ def search(request):
     unit = _unit(request, form, place)
     radius_km = form.radius_km(unit, settings.HUB_NEAR_RADIUS_KM)
     point = {"lat": place.latitude, "lng": place.longitude}
-    hubs = queries.within_radius(queries.hubs_of_industry(industry), radius_km=radius_km, **point)
+    related = form.industry_related
+    hubs = queries.within_radius(
+        queries.hubs_of_industry(industry, related=related), radius_km=radius_km, **point
+    )
     page = Paginator(hubs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -161,10 +164,10 @@ def search(request):
         "page": page,
         "nearest_anywhere": []
         if page.paginator.count
-        else queries.nearest_hubs(industry=industry, limit=5, **point),
+        else queries.nearest_hubs(industry=industry, related=related, limit=5, **point),
         "complementary": industry
         and queries.complementary_hubs_near(
-            industry=industry, radius_km=max(radius_km, 300), **point
+            industry=industry, radius_km=max(radius_km, 300), searched=related, **point
         ),
         "unaffiliated": industry
         and queries.unaffiliated_businesses_near(industry=industry, radius_km=radius_km, **point),

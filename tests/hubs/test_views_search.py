@@ -380,3 +380,23 @@ def test_home_page_costs_a_fixed_number_of_queries(client, django_assert_max_num
         client.get(reverse("hubs:home"))
 
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_search_for_a_plain_word_covers_every_industry_it_names(client):
+    # "software" names both software publishers (513210) and custom programming (541511).
+    response = client.get(reverse("hubs:search"), {"industry": "software", "near": "Bangalore"})
+
+    assert [name for name, _ in hub_cards(body(response))] == ["Bangalore Software"]
+    assert response.context["industry"].code == "513210"
+    assert [i.code for i in response.context["form"].industry_related] == ["541511"]
+    # Hubs listed as results are not listed again as complementary.
+    assert [h.name for h in response.context["complementary"] or []] == []
+
+
+def test_search_offers_each_alternative_place_label_once(client):
+    response = client.get(reverse("hubs:search"), {"industry": "software", "near": "San Jose"})
+
+    labels = [p.label for p in response.context["place"].alternatives]
+    assert response.context["place"].label == "San Jose, CA"
+    assert len(labels) == len(set(labels))
+    assert "San Jose, CA" not in labels
