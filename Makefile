@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test test-browser lint format migrations-check install bench browser-install screenshots clean
+.PHONY: run test test-browser lint format migrations-check install bench screenshots lighthouse clean
 
 # The first Python 3.12 or newer among the usual names and pyenv's installed versions.
 PYTHON := $(shell for p in python3.13 python3.12 python3.14 python3 python $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
@@ -33,7 +33,7 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(PY) -m pytest -m "not browser" $(ARGS)
+	$(PY) -m pytest -m "not browser and not screenshots and not lighthouse" $(ARGS)
 
 # End-to-end journeys, axe-core and the Nu HTML Checker in Debian's Chromium
 # (`apt-get install chromium`; the checker needs Java). The checkers come from npm.
@@ -45,6 +45,13 @@ $(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json
 
 test-browser: install $(BROWSER_TOOLS)
 	$(PY) -m pytest -m browser $(ARGS)
+
+# The README's screenshots and the Lighthouse figures, from a fresh demo site.
+screenshots: install $(BROWSER_TOOLS)
+	$(PY) -m pytest -m screenshots tests/browser/test_docs.py -q
+
+lighthouse: install $(BROWSER_TOOLS)
+	$(PY) -m pytest -m lighthouse tests/browser/test_docs.py -q -s
 
 lint: install
 	$(VENV)/bin/ruff check .
