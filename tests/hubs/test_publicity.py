@@ -248,3 +248,26 @@ def test_open_data_geojson_has_stable_ids_and_no_unapproved_hubs(client, private
     assert "Public Hub" in names
     assert "Pending Hub" not in names
     assert data["licence"] == "CC BY 4.0"
+
+
+def test_feeds_parse_cleanly_in_a_feed_readers_parser(client, private_world):
+    import feedparser
+
+    hub = private_world["hub"]
+    Update.objects.create(hub=hub, title="We met the mayor", body="Good meeting.")
+    urls = [
+        reverse("hubs:feed_hubs"),
+        reverse("hubs:feed_industry", args=[hub.industry.slug]),
+        reverse("hubs:feed_region", args=[hub.region.slug]),
+        reverse("hubs:feed_hub_news", args=[hub.slug]),
+    ]
+
+    feeds = [feedparser.parse(client.get(url).content) for url in urls]
+
+    assert [feed.bozo for feed in feeds] == [False, False, False, False]
+    assert [feed.version for feed in feeds] == ["atom10"] * 4
+    assert [e.title for e in feeds[1].entries] == ["Public Hub"]
+    assert (
+        feeds[3].entries[0].link
+        == f"http://testserver/hubs/{hub.slug}/#update-{hub.updates.get().pk}"
+    )
