@@ -173,3 +173,50 @@ def test_form_errors_are_announced_and_linked_to_their_fields(browser, site_url)
     expect(error).to_have_attribute("role", "alert")
     assert page.get_by_label("Your location").get_attribute("aria-describedby") == "near-error"
     page.context.close()
+
+
+def test_map_does_not_trap_keyboard_focus(browser, site_url):
+    page = _new_page(browser, site_url, 1280)
+    page.goto("/search/?industry=sporting+goods&near=Ogden%2C+UT")
+    page.locator("#map").focus()
+
+    reached = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.textContent.trim()"))
+        if reached[-1] == "About and data sources":
+            break
+
+    assert reached[-1] == "About and data sources"
+    page.context.close()
+
+
+def test_list_a_business_with_the_keyboard_only(browser, site_url, read_mail):
+    page = _new_page(browser, site_url, 1280)
+    _sign_up(page, read_mail, "keyboard-owner@example.org")
+
+    def tab_to(name, limit=40):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if (
+                page.evaluate(
+                    "document.activeElement.name || document.activeElement.textContent.trim()"
+                )
+                == name
+            ):
+                return
+        pytest.fail(f"Tab never reached {name!r}.")
+
+    tab_to("List a business")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/list-your-business/")
+    tab_to("name")
+    page.keyboard.type("Keyboard Kayaks")
+    tab_to("industry")
+    page.keyboard.type("Sporting and Athletic Goods Manufacturing")
+    tab_to("place_text")
+    page.keyboard.type("Bend, OR")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Keyboard Kayaks")
+    page.context.close()
