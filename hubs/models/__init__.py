@@ -1,0 +1,34 @@
+"""The directory's data: industries, regions, the gazetteer, hubs, businesses and resources."""
+
+from hubs.models.base import Located, unique_slug
+from hubs.models.businesses import Business, Resource
+from hubs.models.community import Connection, Interest, Membership, Mention, Partner, Update
+from hubs.models.curation import BusinessRedirect, Flag, HubRedirect
+from hubs.models.hubs import Hub, HubQuerySet, Stage, stage_for_members
+from hubs.models.industries import Industry, IndustryQuerySet
+from hubs.models.places import Place, PlaceName, Region
+
+__all__ = [
+    "Business",
+    "BusinessRedirect",
+    "Connection",
+    "Flag",
+    "Hub",
+    "HubQuerySet",
+    "HubRedirect",
+    "Industry",
+    "IndustryQuerySet",
+    "Interest",
+    "Located",
+    "Membership",
+    "Mention",
+    "Partner",
+    "Place",
+    "PlaceName",
+    "Region",
+    "Resource",
+    "Stage",
+    "Update",
+    "stage_for_members",
+    "unique_slug",
+]

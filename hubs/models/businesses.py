@@ -1,0 +1,117 @@
+"""Businesses listed by their owners, and the local resources that help them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from hubs.models.base import Located, unique_slug
+from hubs.models.industries import Industry
+from hubs.models.places import Region
+
+
+class Business(Located):
+    """A business listed by its owners; it may belong to hubs through memberships."""
+
+    class Size(models.TextChoices):
+        SOLO = "1", "Just me"
+        MICRO = "2-9", "2-9 people"
+        SMALL = "10-49", "10-49 people"
+        MEDIUM = "50-249", "50-249 people"
+        LARGE = "250+", "250 or more"
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160, unique=True)
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="businesses")
+    owners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="businesses")
+    address = models.CharField(max_length=250, blank=True)
+    city = models.CharField(max_length=120)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="businesses")
+    # The town's centre, shown instead of the exact point when the location is private.
+    town_latitude = models.FloatField()
+    town_longitude = models.FloatField()
+    location_public = models.BooleanField(
+        "show exact location",
+        default=True,
+        help_text="Off for a home-based business: only its town is shown.",
+    )
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    logo = models.ImageField(upload_to="businesses/logos/", blank=True)
+    size = models.CharField(max_length=8, choices=Size, blank=True)
+    founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Generated demonstration data.")
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an owner last confirmed the listing."
+    )
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the owners were last asked to confirm."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta(Located.Meta):
+        ordering = ["name"]
+        verbose_name_plural = "businesses"
+        constraints = [
+            *Located.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(town_latitude__gte=-90, town_latitude__lte=90)
+                & models.Q(town_longitude__gte=-180, town_longitude__lte=180),
+                name="hubs_business_town_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Business, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("hubs:business", args=[self.slug])
+
+    @property
+    def public_point(self):
+        """The point anyone may see: exact, or only the town's centre for a private location."""
+        if self.location_public:
+            return (self.latitude, self.longitude)
+        return (self.town_latitude, self.town_longitude)
+
+
+class Resource(Located):
+    """A local organization that helps businesses: a chamber, an SBDC, an agency..."""
+
+    class Kind(models.TextChoices):
+        CHAMBER = "chamber", "Chamber of commerce"
+        SBDC = "sbdc", "Small Business Development Center"
+        SCORE = "score", "SCORE chapter"
+        EDO = "edo", "Economic-development organization"
+        GOVERNMENT = "government", "Government program"
+        INCUBATOR = "incubator", "Incubator or accelerator"
+        UNIVERSITY = "university", "University"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=210, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="resources")
+    city = models.CharField(max_length=120, blank=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(Located.Meta):
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Resource, self.name)
+        super().save(*args, **kwargs)

@@ -1,0 +1,142 @@
+"""Hubs: a city or region where businesses of one industry cluster, and their stage."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from hubs.models.base import Located, unique_slug
+from hubs.models.industries import Industry
+from hubs.models.places import Region
+
+
+class Stage(models.TextChoices):
+    NASCENT = "nascent", "Nascent"
+    EMERGING = "emerging", "Emerging"
+    ESTABLISHED = "established", "Established"
+
+
+def stage_for_members(count):
+    """The stage a hub with ``count`` active members has reached, by the settings' thresholds."""
+    if count >= settings.HUB_STAGE_ESTABLISHED_MEMBERS:
+        return Stage.ESTABLISHED
+    if count >= settings.HUB_STAGE_EMERGING_MEMBERS:
+        return Stage.EMERGING
+    return Stage.NASCENT
+
+
+class HubQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Hub.Status.APPROVED)
+
+
+class Hub(Located):
+    """A city or region where businesses of one industry cluster."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        ARCHIVED = "archived", "Archived"
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160, unique=True)
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="hubs")
+    secondary_industries = models.ManyToManyField(
+        Industry, blank=True, related_name="secondary_hubs"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="hubs")
+    description = models.TextField(blank=True)
+    mission = models.TextField(
+        "mission statement", blank=True, help_text="What the hub's organization sets out to do."
+    )
+    website = models.URLField(blank=True)
+    linkedin_url = models.URLField("LinkedIn", blank=True)
+    x_url = models.URLField("X (Twitter)", blank=True)
+    facebook_url = models.URLField("Facebook", blank=True)
+    founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    cover_image = models.ImageField(upload_to="hubs/covers/", blank=True)
+    member_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Active member businesses."
+    )
+    stage = models.CharField(max_length=12, choices=Stage, default=Stage.NASCENT, editable=False)
+    stage_override = models.CharField(
+        max_length=12,
+        choices=Stage,
+        blank=True,
+        help_text="Leave blank to follow the number of active members.",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    status_reason = models.TextField(blank=True, help_text="Shown to the organizers.")
+    is_demo = models.BooleanField(default=False, help_text="Generated demonstration data.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_hubs",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an organizer last confirmed the listing."
+    )
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the organizers were last asked to confirm."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HubQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["member_count", "stage", "updated_at"])
+
+    class Meta(Located.Meta):
+        ordering = ["name"]
+        constraints = [
+            *Located.Meta.constraints,
+            models.UniqueConstraint(
+                Lower("name"),
+                "industry",
+                "region",
+                name="hub_name_unique_per_industry_region",
+                violation_error_message="A hub of this industry and region has this name already.",
+            ),
+        ]
+        indexes = [
+            *Located.Meta.indexes,
+            models.Index(fields=["status", "stage"], name="hub_status_stage"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Hub, self.name)
+        self.stage = self.stage_override or stage_for_members(self.member_count)
+        if self.status == self.Status.APPROVED and self.approved_at is None:
+            self.approved_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "approved_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("hubs:hub", args=[self.slug])
+
+    def refresh_member_count(self):
+        """Recount active members and store the count and the stage it gives."""
+        from hubs.models.community import Membership  # Membership itself refers to Hub.
+
+        count = self.memberships.filter(state=Membership.State.ACTIVE).count()
+        if count == self.member_count and self.stage == (
+            self.stage_override or stage_for_members(count)
+        ):
+            return
+        self.member_count = count
+        # member_count and stage are left out of the history: a recount is not an edit.
+        self.skip_history_when_saving = True
+        try:
+            self.save(update_fields=["member_count", "stage", "updated_at"])
+        finally:
+            del self.skip_history_when_saving
