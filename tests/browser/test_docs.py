@@ -1,6 +1,7 @@
 """Figures and pictures for the docs, made from the running demo site by `make screenshots` and
 `make lighthouse` (not part of the test suite: they write files under docs/)."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -67,10 +68,12 @@ def test_lighthouse_scores(site_url):
             ],
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
             env={**os.environ, "CHROME_PATH": CHROMIUM},
             timeout=300,
         )
+        if result.returncode:
+            pytest.fail(f"Lighthouse failed on {path}: {result.stderr[-2000:]}")
         report = json.loads(result.stdout)
         scores = {k: round(v["score"] * 100) for k, v in report["categories"].items()}
         weight = sum(
@@ -79,6 +82,14 @@ def test_lighthouse_scores(site_url):
         )
         rows.append((label, path, scores, weight))
     lines = [
+        "# Lighthouse",
+        "",
+        "Written by `make lighthouse`: Lighthouse 12 (desktop preset) in Debian's Chromium against",
+        "the demo site served on loopback by `manage.py runserver` (no compression; production",
+        "adds WhiteNoise's gzip/Brotli), with map tiles blocked as if offline. Targets: 95 for",
+        "accessibility, best practices and SEO, 90 for performance, under 300 KB transferred.",
+        f"Measured {datetime.date.today():%Y-%m-%d}.",
+        "",
         "| Page | Performance | Accessibility | Best practices | SEO | Transferred |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -87,7 +98,7 @@ def test_lighthouse_scores(site_url):
             f"| {label} (`{path}`) | {s['performance']} | {s['accessibility']} | "
             f"{s['best-practices']} | {s['seo']} | {weight / 1024:.0f} KB |"
         )
-    (DOCS / "lighthouse-latest.md").write_text("\n".join(lines) + "\n")
+    (DOCS / "lighthouse.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     for _, _, s, weight in rows:
         assert s["accessibility"] >= 95 and s["best-practices"] >= 95 and s["seo"] >= 95
