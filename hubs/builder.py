@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from hubs.models import Connection
+
 MIN_MEMBERS = 3
 MIN_ORGANIZERS = 2
 MIN_CONNECTION_KINDS = 3
@@ -61,6 +63,15 @@ def hub_steps(*, hub, members, partner_count, mention_count):
             "Add a website or social link and record the first article about the hub.",
         ),
     ]
+
+
+def network(members):
+    """How many members bring each kind of connection: {"Finance and investors": 2, ...}."""
+    counts = {label: 0 for _, label in Connection.choices}
+    for membership in members:
+        for label in membership.connection_labels:
+            counts[label] += 1
+    return {label: n for label, n in counts.items() if n}
 
 
 def next_step(steps):

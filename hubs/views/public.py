@@ -17,7 +17,6 @@ from hubs.forms import RADIUS_CHOICES, SearchForm
 from hubs.models import (
     Business,
     BusinessRedirect,
-    Connection,
     Hub,
     HubRedirect,
     Industry,
@@ -144,46 +143,53 @@ def search(request):
     form = SearchForm(request.GET)
     if not form.is_valid() or form.cleaned_data["place"] is None:
         return render(request, "hubs/search.html", {"form": form, "radius_choices": RADIUS_CHOICES})
-    industry, place = form.cleaned_data["industry"], form.cleaned_data["place"]
+    industry, related, place = (
+        form.cleaned_data["industry"],
+        form.industry_related,
+        form.cleaned_data["place"],
+    )
     unit = _unit(request, form, place)
     radius_km = form.radius_km(unit, settings.HUB_NEAR_RADIUS_KM)
     point = {"lat": place.latitude, "lng": place.longitude}
-    related = form.industry_related
-    hubs = queries.within_radius(
-        queries.hubs_of_industry(industry, related=related), radius_km=radius_km, **point
+    hubs = queries.hubs_of_industry(industry, related=related)
+    page = Paginator(queries.within_radius(hubs, radius_km=radius_km, **point), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(hubs, PAGE_SIZE).get_page(request.GET.get("page"))
+    nearest_anywhere = [] if page.paginator.count else queries.nearest(hubs, limit=5, **point)
     context = {
         "form": form,
         "industry": industry,
         "place": place,
         "unit": unit,
-        "radius_km": radius_km,
         "radius_shown": round(geo.km_to_miles(radius_km) if unit == "mi" else radius_km),
         "radius_choices": RADIUS_CHOICES,
         "page": page,
-        "nearest_anywhere": []
-        if page.paginator.count
-        else queries.nearest_hubs(industry=industry, related=related, limit=5, **point),
-        "complementary": industry
-        and queries.complementary_hubs_near(
-            industry=industry, radius_km=max(radius_km, 300), searched=related, **point
-        ),
-        "unaffiliated": industry
-        and queries.unaffiliated_businesses_near(industry=industry, radius_km=radius_km, **point),
+        "nearest_anywhere": nearest_anywhere,
+        "map_points": _map_points(page.object_list or nearest_anywhere),
+        "map_center": {**point, "label": place.label},
+        **(_around_industry(request, industry, related, point, radius_km) if industry else {}),
     }
-    if industry:
-        context["interested"] = len(
-            services.interests_near(industry=industry, lat=place.latitude, lng=place.longitude)
-        )
-    if industry and request.user.is_authenticated:
-        context["my_businesses"] = list(Business.objects.filter(owners=request.user))
-    context["map_points"] = _map_points(page.object_list or context["nearest_anywhere"])
-    context["map_center"] = {**point, "label": place.label}
     response = render(request, "hubs/search.html", context)
     if form.cleaned_data.get("unit"):
         response.set_cookie(UNIT_COOKIE, unit, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+def _around_industry(request, industry, related, point, radius_km):
+    """The search page's sections below the results: complementary hubs, businesses of the
+    industry in no hub yet, and the pooled "I'd join one" interest."""
+    return {
+        "complementary": queries.complementary_hubs_near(
+            industry=industry, radius_km=max(radius_km, 300), searched=related, **point
+        ),
+        "unaffiliated": queries.unaffiliated_businesses_near(
+            industry=industry, radius_km=radius_km, **point
+        ),
+        "interested": len(services.interests_near(industry=industry, **point)),
+        "my_businesses": list(Business.objects.filter(owners=request.user))
+        if request.user.is_authenticated
+        else [],
+    }
 
 
 @require_GET
@@ -226,10 +232,6 @@ def hub_detail(request, slug):
         return HttpResponsePermanentRedirect(merged.hub.get_absolute_url())
     mine, is_organizer = _visitor_memberships(request, hub)
     members = queries.hub_members(hub)
-    network = {label: 0 for _, label in Connection.choices}
-    for membership in members:
-        for label in membership.connection_labels:
-            network[label] += 1
     partners = list(hub.partners.select_related("resource"))
     mentions = list(hub.mentions.all())
     steps = builder.hub_steps(
@@ -240,21 +242,29 @@ def hub_detail(request, slug):
         "hub": hub,
         "members": members,
         "organizers": [m for m in members if m.role == m.Role.ORGANIZER],
-        "network": {label: n for label, n in network.items() if n},
+        "network": builder.network(members),
         "secondary_industries": list(hub.secondary_industries.all()),
         "partners": partners,
         "mentions": mentions,
+        "updates": list(hub.updates.all()[:10]),
         "steps": steps,
         "next_step": builder.next_step(steps),
         "my_memberships": [m for m in mine if m.state != Membership.State.LEFT],
         "is_organizer": is_organizer,
         "resources": queries.resources_near(radius_km=RESOURCE_RADIUS_KM, **point),
-        "unit": _remembered_unit(request, hub.region.country_code),
         "complementary": queries.complementary_hubs_near(
             industry=hub.industry, radius_km=COMPLEMENT_RADIUS_KM, **point
         ),
+        "unit": _remembered_unit(request, hub.region.country_code),
         "map_points": _map_points([hub]),
-        "updates": list(hub.updates.all()[:10]),
+        **_hub_sharing(request, hub, members),
+    }
+    return render(request, "hubs/hub_detail.html", context)
+
+
+def _hub_sharing(request, hub, members):
+    """What a shared link shows of the hub: tags, picture and schema.org data."""
+    return {
         "share_url": request.build_absolute_uri(hub.get_absolute_url()),
         "structured_data": _hub_ld(request, hub, members),
         **_meta(
@@ -268,7 +278,6 @@ def hub_detail(request, slug):
             kind="article",
         ),
     }
-    return render(request, "hubs/hub_detail.html", context)
 
 
 @require_GET
