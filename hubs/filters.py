@@ -15,6 +15,18 @@ SORT_ORDERS = {
 }
 
 
+def _region_filter():
+    """Countries and states, by slug; a state is named with its country, so select it."""
+    return django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(
+            kind__in=[Region.Kind.COUNTRY, Region.Kind.STATE]
+        ).select_related("parent"),
+        to_field_name="slug",
+        method="filter_region",
+        empty_label="All regions",
+    )
+
+
 class PlaceFilter(django_filters.Filter):
     field_class = PlaceField
 
@@ -27,14 +39,7 @@ class HubFilter(django_filters.FilterSet):
         method="filter_industry",
         empty_label="All industries",
     )
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(
-            kind__in=[Region.Kind.COUNTRY, Region.Kind.STATE]
-        ).select_related("parent"),
-        to_field_name="slug",
-        method="filter_region",
-        empty_label="All regions",
-    )
+    region = _region_filter()
     stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label="All stages")
     near = PlaceFilter(label="Near", method="filter_near", max_length=200)
     sort = django_filters.ChoiceFilter(
@@ -92,14 +97,7 @@ class BusinessFilter(django_filters.FilterSet):
         method="filter_industry",
         empty_label="All industries",
     )
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(
-            kind__in=[Region.Kind.COUNTRY, Region.Kind.STATE]
-        ).select_related("parent"),
-        to_field_name="slug",
-        method="filter_region",
-        empty_label="All regions",
-    )
+    region = _region_filter()
 
     class Meta:
         model = Business

@@ -165,6 +165,16 @@ class LocatedFormMixin:
         return PlaceField().clean(text)
 
 
+def _image_field(label):
+    """An optional image upload; clean_image() checks and re-encodes it."""
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text="JPEG, PNG or WebP, up to 5 MB.",
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+
 def _latitude_field():
     return forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
 
@@ -183,12 +193,7 @@ class BusinessForm(LocatedFormMixin, forms.ModelForm):
     )
     latitude = _latitude_field()
     longitude = _longitude_field()
-    logo_upload = forms.FileField(
-        label="Logo",
-        required=False,
-        help_text="JPEG, PNG or WebP, up to 5 MB.",
-        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-    )
+    logo_upload = _image_field("Logo")
 
     class Meta:
         model = Business
@@ -299,12 +304,7 @@ class JoinForm(forms.Form):
 
 
 class HubEditForm(forms.ModelForm):
-    cover_upload = forms.FileField(
-        label="Cover image",
-        required=False,
-        help_text="JPEG, PNG or WebP, up to 5 MB.",
-        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-    )
+    cover_upload = _image_field("Cover image")
 
     class Meta:
         model = Hub

@@ -1,31 +1,6 @@
-// Enhances owners' forms: industry suggestions as you type, and a map to drop a pin on.
+// Enhances owners' forms with a map to drop a pin on, filling the hidden latitude and longitude.
 (function () {
   "use strict";
-  var industry = document.querySelector("input[list=industry-list]");
-  var list = document.getElementById("industry-list");
-  var timer = null;
-  if (industry && list && window.fetch) {
-    industry.addEventListener("input", function () {
-      clearTimeout(timer);
-      var text = industry.value.trim();
-      if (text.length < 2) return;
-      timer = setTimeout(function () {
-        fetch("/industries/suggest.json?q=" + encodeURIComponent(text))
-          .then(function (r) { return r.ok ? r.json() : { results: [] }; })
-          .then(function (data) {
-            list.textContent = "";
-            data.results.forEach(function (item) {
-              var option = document.createElement("option");
-              option.value = item.title;
-              option.label = item.code;
-              list.appendChild(option);
-            });
-          })
-          .catch(function () {});
-      }, 200);
-    });
-  }
-
   var element = document.getElementById("pin-map");
   if (!element || typeof L === "undefined") return;
   var config = JSON.parse(document.getElementById("map-config").textContent);

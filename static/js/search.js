@@ -1,33 +1,8 @@
-// Enhances the search form: industry suggestions as you type, and "Use my location".
+// Enhances the search form with "Use my location" (the browser's position, when allowed).
 (function () {
   "use strict";
   var form = document.querySelector(".search-form");
   if (!form) return;
-
-  var industry = form.querySelector("[name=industry]");
-  var list = document.getElementById("industry-list");
-  var timer = null;
-  if (industry && list && window.fetch) {
-    industry.addEventListener("input", function () {
-      clearTimeout(timer);
-      var text = industry.value.trim();
-      if (text.length < 2) return;
-      timer = setTimeout(function () {
-        fetch("/industries/suggest.json?q=" + encodeURIComponent(text))
-          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-          .then(function (data) {
-            list.textContent = "";
-            data.results.forEach(function (item) {
-              var option = document.createElement("option");
-              option.value = item.title;
-              option.label = item.code;
-              list.appendChild(option);
-            });
-          })
-          .catch(function () {});
-      }, 200);
-    });
-  }
 
   var button = document.getElementById("use-location");
   var status = document.getElementById("geo-status");

@@ -85,3 +85,11 @@ def test_phone_viewport_search_fits_the_screen(browser, site_url):
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+def test_industry_field_suggests_titles_as_you_type(page):
+    page.goto("/")
+    page.get_by_label("Your industry").press_sequentially("bike parts", delay=20)
+
+    options = page.locator("#industry-list option")
+    expect(options.first).to_have_attribute("value", "Sporting and Athletic Goods Manufacturing")
