@@ -276,6 +276,10 @@ HUB_STAGE_ESTABLISHED_MEMBERS = _env_int("HUB_STAGE_ESTABLISHED_MEMBERS", 20)
 # A search with no hub within this many kilometres says so and invites the visitor to start one.
 HUB_NEAR_RADIUS_KM = _env_int("HUB_NEAR_RADIUS_KM", 150)
 
+# Public pages served to anonymous visitors are cached this long (0 turns it off); any write to
+# the directory makes them stale at once.
+PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 300)
+
 # New hubs wait for a curator unless this is on.
 HUB_AUTO_APPROVE = _env_bool("HUB_AUTO_APPROVE", False)
 # Starting a hub first shows hubs of the same industry within this distance.

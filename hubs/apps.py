@@ -4,3 +4,30 @@ from django.apps import AppConfig
 class HubsConfig(AppConfig):
     name = "hubs"
     verbose_name = "Directory"
+
+    def ready(self):
+        # Cached public pages go stale whenever a row they may show changes.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from hubs import models
+        from hubs.pagecache import bump_directory_version
+
+        shown = [
+            models.Industry,
+            models.Region,
+            models.Hub,
+            models.Business,
+            models.Membership,
+            models.Resource,
+            models.Partner,
+            models.Mention,
+            models.Update,
+            models.Interest,
+        ]
+        for model in shown:
+            post_save.connect(bump_directory_version, sender=model, dispatch_uid=f"page-{model}")
+            post_delete.connect(bump_directory_version, sender=model, dispatch_uid=f"del-{model}")
+        for through in [models.Hub.secondary_industries.through, models.Business.owners.through]:
+            m2m_changed.connect(
+                bump_directory_version, sender=through, dispatch_uid=f"m2m-{through}"
+            )

@@ -27,3 +27,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def superuser(db):
     return make_user(username="curator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no cached page, rate-limit counter or directory version: the
+    database rolls back between tests, and the cache must not remember rows it lost."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

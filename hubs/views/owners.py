@@ -29,6 +29,7 @@ from hubs.forms import (
     UpdateForm,
 )
 from hubs.models import Business, Hub, Industry, Membership
+from hubs.pagecache import bump_directory_version
 from hubs.services import ActionRefused
 
 INVITE_MAX_AGE = 7 * 24 * 3600
@@ -412,6 +413,7 @@ def confirm_listing(request, token):
     listing = get_object_or_404(model, pk=pk)
     if request.method == "POST":
         model.objects.filter(pk=pk).update(confirmed_at=timezone.now())
+        bump_directory_version()  # An update() sends no signal; the date shows publicly.
         messages.success(request, f"Thank you: {listing.name} is confirmed as up to date.")
         return redirect(listing)
     return render(request, "hubs/confirm_listing.html", {"listing": listing})

@@ -23,6 +23,7 @@ from hubs.models import (
     Membership,
     Region,
 )
+from hubs.pagecache import cache_for_visitors
 
 PAGE_SIZE = 20
 UNIT_COOKIE = "unit"
@@ -124,6 +125,7 @@ def _unit(request, form, resolution):
 
 
 @require_GET
+@cache_for_visitors
 def home(request):
     top_hubs = queries.public_hubs().order_by("-member_count")[:HOME_MAP_LIMIT]
     figures = {
@@ -139,6 +141,7 @@ def home(request):
 
 
 @require_GET
+@cache_for_visitors
 def search(request):
     form = SearchForm(request.GET)
     if not form.is_valid() or form.cleaned_data["place"] is None:
@@ -193,6 +196,7 @@ def _around_industry(request, industry, related, point, radius_km):
 
 
 @require_GET
+@cache_for_visitors
 def hub_list(request):
     hub_filter = HubFilter(request.GET, queryset=queries.public_hubs().order_by("name"))
     page = Paginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -221,6 +225,7 @@ def _visitor_memberships(request, hub):
 
 
 @require_GET
+@cache_for_visitors
 def hub_detail(request, slug):
     hub = (
         Hub.objects.select_related("industry", "region", "region__parent", "region__parent__parent")
@@ -281,6 +286,7 @@ def _hub_sharing(request, hub, members):
 
 
 @require_GET
+@cache_for_visitors
 def industry_list(request):
     sectors = Industry.objects.filter(parent=None).prefetch_related("children").order_by("code")
     hub_counts = dict(Hub.objects.approved().values_list("industry__code").annotate(n=Count("pk")))
@@ -290,6 +296,7 @@ def industry_list(request):
 
 
 @require_GET
+@cache_for_visitors
 def industry_detail(request, slug):
     industry = get_object_or_404(Industry.objects.select_related("parent"), slug=slug)
     hubs = list(queries.hubs_of_industry(industry).order_by("-member_count", "name")[:200])
@@ -310,6 +317,7 @@ def industry_detail(request, slug):
 
 
 @require_GET
+@cache_for_visitors
 def region_list(request):
     countries = (
         Region.objects.filter(kind=Region.Kind.COUNTRY)
@@ -321,6 +329,7 @@ def region_list(request):
 
 
 @require_GET
+@cache_for_visitors
 def region_detail(request, slug):
     region = get_object_or_404(Region.objects.select_related("parent", "parent__parent"), slug=slug)
     hubs = list(queries.region_hubs(region).order_by("-member_count", "name")[:200])
@@ -353,6 +362,7 @@ def region_detail(request, slug):
 
 
 @require_GET
+@cache_for_visitors
 def business_list(request):
     queryset = Business.objects.select_related("industry", "region").order_by("name")
     business_filter = BusinessFilter(request.GET, queryset=queryset)
@@ -361,6 +371,7 @@ def business_list(request):
 
 
 @require_GET
+@cache_for_visitors
 def business_detail(request, slug):
     business = (
         Business.objects.select_related("industry", "region", "region__parent")
