@@ -220,3 +220,41 @@ def test_list_a_business_with_the_keyboard_only(browser, site_url, read_mail):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Keyboard Kayaks")
     page.context.close()
+
+
+def test_curator_imports_a_csv_then_merges_the_duplicate_it_made(browser, site_url, tmp_path):
+    csv_file = tmp_path / "partner-list.csv"
+    csv_file.write_text(
+        "name,industry,latitude,longitude,description\n"
+        "Ogden Outdoor Product Makers,339920,41.2300,-111.9700,From a partner's list\n",
+        encoding="utf-8",
+    )
+    page = _new_page(browser, site_url, 1280)
+    page.goto("/admin/")
+    page.get_by_label("Email").fill(CURATOR[0])
+    page.get_by_label("Password").fill(CURATOR[1])
+    page.get_by_role("button", name="Sign In").click()
+
+    page.goto("/admin/hubs/hub/import/")
+    page.locator("input[name=import_file]").set_input_files(csv_file)
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("Ogden Outdoor Product Makers").first).to_be_visible()
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.get_by_text(re.compile(r"Import finished.*1 new"))).to_be_visible()
+
+    page.goto("/admin/hubs/hub/duplicates/")
+    row = page.locator("tr", has_text="Ogden Outdoor Product Makers")
+    expect(row).to_contain_text("Ogden Outdoor Products")
+    row.get_by_role("button", name="Merge…").click()
+    page.get_by_label(re.compile("Keep Ogden Outdoor Products ")).check()
+    page.get_by_role("button", name="Yes, merge").click()
+
+    expect(
+        page.get_by_text("Merged Ogden Outdoor Product Makers into Ogden Outdoor Products.")
+    ).to_be_visible()
+    moved = page.context.request.get(
+        site_url + "/hubs/ogden-outdoor-product-makers/", max_redirects=0
+    )
+    assert (moved.status, moved.headers["location"]) == (301, "/hubs/ogden-outdoor-products/")
+    assert page.errors == []
+    page.context.close()
