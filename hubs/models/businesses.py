@@ -63,6 +63,13 @@ class Business(Located):
                 name="hubs_business_town_range",
             ),
         ]
+        indexes = [
+            *Located.Meta.indexes,
+            # "Businesses of this industry near here", for "start the conversation".
+            models.Index(
+                fields=["industry", "latitude", "longitude"], name="business_industry_latlng"
+            ),
+        ]
 
     def __str__(self):
         return self.name

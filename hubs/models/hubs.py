@@ -106,6 +106,12 @@ class Hub(Located):
         indexes = [
             *Located.Meta.indexes,
             models.Index(fields=["status", "stage"], name="hub_status_stage"),
+            # "Approved hubs of this industry near here": the search's main read.
+            models.Index(
+                fields=["industry", "latitude", "longitude"],
+                condition=models.Q(status="approved"),
+                name="hub_approved_industry_latlng",
+            ),
         ]
 
     def __str__(self):

@@ -1,0 +1,253 @@
+"""The benchmark's results as Markdown: tables, the ratios against their targets, a summary line."""
+
+import re
+
+SCALING_TARGET = 3.0  # median(largest) / median(smallest) at most this.
+THROUGHPUT_TARGET = 0.5  # search requests/s / minimal requests/s at least this.
+IN_PROCESS = (
+    "Where the time goes: each page requested in-process through Django's test client with "
+    "the page cache off (mean of 20 requests, DEBUG off), then one request's SQL statements "
+    "timed one by one."
+)
+
+
+def _table(header, rows, align):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _verdict(met, *, markdown=True):
+    if met:
+        return "met"
+    return "**missed**" if markdown else "MISSED"
+
+
+def _size(n):
+    """10000 -> "10k", 1000000 -> "1M"."""
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    return f"{n // 1000}k" if n % 1000 == 0 else f"{n:,}"
+
+
+def _best_of(rounds, what):
+    return f"each {what} ran once" if rounds == 1 else f"each {what}'s best of {rounds} runs counts"
+
+
+def _span(result):
+    return f"{_size(result['steps'][-1]['size'])} / {_size(result['steps'][0]['size'])}"
+
+
+def scaling_ratio(result):
+    first, last = result["steps"][0], result["steps"][-1]
+    return last["median_ms"] / first["median_ms"]
+
+
+def machine(info):
+    return "\n".join(f"- {name}: {value}" for name, value in info.items())
+
+
+def scaling(results, *, searches):
+    """The nearest-hub timings per database and size, the growth ratio and the brute-force check."""
+    rows = [
+        (
+            result["database"],
+            f"{step['size']:,}",
+            f"{step['load_s']:.1f}",
+            f"{step['searches']}" + ("" if step["searches"] == searches else " (time budget)"),
+            f"{step['median_ms']:.2f}",
+            f"{step['p95_ms']:.2f}",
+            f"{step['max_ms']:.2f}",
+            f"{step['statements']:.2f}",
+        )
+        for result in results
+        for step in result["steps"]
+    ]
+    steps = _table(
+        [
+            "Database",
+            "Approved hubs",
+            "Load + analyze (s)",
+            "Searches",
+            "Median (ms)",
+            "p95 (ms)",
+            "Max (ms)",
+            "SQL statements per search",
+        ],
+        rows,
+        ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
+    )
+    ratios = _table(
+        ["Database", "Median ratio", "p95 ratio", "Target (median)", "Result"],
+        [
+            (
+                r["database"],
+                f"{_span(r)} = {scaling_ratio(r):.2f}x",
+                f"{_span(r)} = {r['steps'][-1]['p95_ms'] / r['steps'][0]['p95_ms']:.2f}x",
+                f"≤ {SCALING_TARGET:g}x",
+                _verdict(scaling_ratio(r) <= SCALING_TARGET),
+            )
+            for r in results
+        ],
+        ["---", "---:", "---:", "---:", "---"],
+    )
+    checks = _table(
+        ["Database", "Hubs", "Searches checked", "Differing from brute force"],
+        [
+            (
+                r["database"],
+                f"{r['check']['size']:,}",
+                r["check"]["points"],
+                len(r["check"]["wrong"]) or "none",
+            )
+            for r in results
+        ],
+        ["---", "---:", "---:", "---"],
+    )
+    share = max(r["largest_city_share"] for r in results)
+    rounds = results[0]["rounds"]
+    data = (
+        f"`nearest_hubs(lat, lng, industry, limit=10)` at {searches} seeded points near the "
+        f"synthetic cities, each with one of 8 industries; {_best_of(rounds, 'search')}. "
+        f"The largest city holds {share:.2%} of the hubs."
+    )
+    return f"{data}\n\n{steps}\n\n{ratios}\n\nCorrectness of the nearest 10:\n\n{checks}"
+
+
+def throughput_ratio(mode):
+    by_label = {page["label"]: page for page in mode["pages"]}
+    return by_label["Search"]["requests_per_s"] / by_label["Minimal (base.html)"]["requests_per_s"]
+
+
+def _ratio_line(mode):
+    ratio = throughput_ratio(mode)
+    return (
+        f"- Page cache {mode['cache']}: search / minimal requests per second **{ratio:.2f}** "
+        f"(target ≥ {THROUGHPUT_TARGET:g}: {_verdict(ratio >= THROUGHPUT_TARGET)})."
+    )
+
+
+def throughput(result):
+    """Requests per second and latency per page, the search/minimal ratio, and where time goes."""
+    counts, wrk = result["counts"], result["wrk"]
+    setup = (
+        f"PostgreSQL with {counts['hubs']:,} approved hubs, {counts['businesses']:,} businesses, "
+        f"{counts['memberships']:,} memberships and {counts['places']:,} gazetteer places; "
+        f"gunicorn with {result['workers']} sync workers; "
+        f"`wrk -t{wrk['threads']} -c{wrk['connections']} -d{wrk['seconds']}s --latency` "
+        f"after a 3 s warm-up; {_best_of(wrk['rounds'], 'page')}, the pages taking turns. "
+        "With the page cache on, every request but the first is a cache hit."
+    )
+    loads = _table(
+        [
+            "Page cache",
+            "Page",
+            "Path",
+            "HTML (KB)",
+            "Requests/s",
+            "p50 (ms)",
+            "p99 (ms)",
+            "Requests",
+            "Errors",
+            "Requests/s in each round",
+        ],
+        [
+            (
+                mode["cache"],
+                p["label"],
+                f"`{p['path']}`",
+                f"{p['bytes'] / 1024:.1f}",
+                f"{p['requests_per_s']:.1f}",
+                f"{p['p50_ms']:.1f}",
+                f"{p['p99_ms']:.1f}",
+                f"{p['requests']:,}",
+                p["bad_responses"] + p["socket_errors"],
+                ", ".join(f"{r:.1f}" for r in p["rounds"]),
+            )
+            for mode in result["modes"]
+            for p in mode["pages"]
+        ],
+        ["---", "---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---"],
+    )
+    verdicts = "\n".join(_ratio_line(mode) for mode in result["modes"])
+    profiles = result["profiles"]
+    where = _table(
+        ["Page", "Response (ms)", "SQL statements", "SQL (ms)", "Rest: Python, templates (ms)"],
+        [
+            (
+                label,
+                f"{profile['ms']:.1f}",
+                len(profile["statements"]),
+                f"{_sql_ms(profile):.1f}",
+                f"{profile['ms'] - _sql_ms(profile):.1f}",
+            )
+            for label, profile in profiles.items()
+        ],
+        ["---", "---:", "---:", "---:", "---:"],
+    )
+    details = [
+        _statements(label, profile) for label, profile in profiles.items() if profile["statements"]
+    ]
+    return "\n\n".join([setup, loads, verdicts, IN_PROCESS, where, *details])
+
+
+def _sql_ms(profile):
+    return sum(s["ms"] for s in profile["statements"])
+
+
+def _gist(sql):
+    """A statement in a line: its first table and the start of its WHERE clause."""
+    table = re.search(r"\bFROM (\S+)", sql)
+    where = re.search(r"\bWHERE (.*)", sql, re.DOTALL)
+    gist = f"FROM {table[1]}" if table else sql.split()[0]
+    if where:
+        condition = " ".join(where[1].split())
+        gist += f" WHERE {condition[:110]}" + ("…" if len(condition) > 110 else "")
+    return gist.replace("|", "\\|")
+
+
+def _statements(label, profile):
+    statements = profile["statements"]
+    slowest = max(statements, key=lambda s: s["ms"])
+    table = _table(
+        ["#", "ms", "Statement"],
+        [(n, f"{s['ms']:.2f}", f"`{_gist(s['sql'])}`") for n, s in enumerate(statements, 1)],
+        ["---:", "---:", "---"],
+    )
+    return (
+        f"### {label}: {len(statements)} statements\n\n{table}\n\n"
+        f"The slowest ({slowest['ms']:.2f} ms), with its plan:\n\n"
+        f"```sql\n{slowest['sql']}\n```\n\n```\n{profile['plan']}\n```"
+    )
+
+
+def document(*, info, scaling_results, throughput_result, notes, searches):
+    parts = ["# Benchmark results", machine(info)]
+    if scaling_results:
+        parts += ["## Nearest-hub search", scaling(scaling_results, searches=searches)]
+    if throughput_result:
+        parts += ["## HTTP throughput", throughput(throughput_result)]
+    if notes:
+        parts += ["## Notes", "\n".join(f"- {note}" for note in notes)]
+    return "\n\n".join(parts) + "\n"
+
+
+def summary(*, scaling_results, throughput_result, elapsed_s):
+    parts = []
+    if scaling_results:
+        ratios = ", ".join(f"{r['database']} {scaling_ratio(r):.2f}x" for r in scaling_results)
+        met = all(scaling_ratio(r) <= SCALING_TARGET for r in scaling_results)
+        parts.append(
+            f"nearest-10 median growth {ratios} (≤ {SCALING_TARGET:g}x: "
+            f"{_verdict(met, markdown=False)})"
+        )
+    for mode in throughput_result["modes"] if throughput_result else []:
+        ratio = throughput_ratio(mode)
+        met = _verdict(ratio >= THROUGHPUT_TARGET, markdown=False)
+        parts.append(
+            f"search/minimal {ratio:.2f} with page cache {mode['cache']} "
+            f"(≥ {THROUGHPUT_TARGET:g}: {met})"
+        )
+    minutes, seconds = divmod(round(elapsed_s), 60)
+    parts.append(f"{minutes}m{seconds:02d}s")
+    return "Benchmark: " + "; ".join(parts)
