@@ -289,10 +289,7 @@ def _hub_sharing(request, hub, members):
 @cache_for_visitors
 def industry_list(request):
     sectors = Industry.objects.filter(parent=None).prefetch_related("children").order_by("code")
-    hub_counts = dict(Hub.objects.approved().values_list("industry__code").annotate(n=Count("pk")))
-    return render(
-        request, "hubs/industry_list.html", {"sectors": sectors, "hub_counts": hub_counts}
-    )
+    return render(request, "hubs/industry_list.html", {"sectors": sectors})
 
 
 @require_GET
