@@ -101,12 +101,16 @@ class PlacedResource(resources.ModelResource):
         super().import_instance(instance, row, **kwargs)
 
 
-class HubResource(PlacedResource):
+class IndustryColumn(PlacedResource):
+    """Rows of one industry, given by its NAICS code."""
+
     industry = fields.Field(
         attribute="industry", column_name="industry", widget=IndustryCodeWidget()
     )
     required_columns = {"name", "industry"}
 
+
+class HubResource(IndustryColumn):
     class Meta(PlacedResource.Meta):
         model = Hub
         fields = [
@@ -129,12 +133,7 @@ class HubResource(PlacedResource):
             instance.status = Hub.Status.APPROVED  # Curators' imports need no second review.
 
 
-class BusinessResource(PlacedResource):
-    industry = fields.Field(
-        attribute="industry", column_name="industry", widget=IndustryCodeWidget()
-    )
-    required_columns = {"name", "industry"}
-
+class BusinessResource(IndustryColumn):
     class Meta(PlacedResource.Meta):
         model = Business
         fields = [

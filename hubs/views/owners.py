@@ -287,44 +287,58 @@ def membership_leave(request, pk):
     return redirect("accounts:dashboard")
 
 
+def _record_for_hub(request, slug, form_class, *, by, done="", refused):
+    """Save a partner, mention or update an organizer posted for their hub, stamped with the
+    hub and who added it, then go back to the organizers' page."""
+    hub = _organized_hub(request, slug)
+    kwargs = {"hub": hub} if form_class is PartnerForm else {}
+    form = form_class(request.POST, **kwargs)
+    if form.is_valid():
+        form.instance.hub = hub
+        setattr(form.instance, by, request.user)
+        form.save()
+        if done:
+            messages.success(request, done)
+    else:
+        messages.error(request, refused)
+    return redirect("hubs:hub_manage", slug=hub.slug)
+
+
 @login_required
 @require_POST
 def partner_add(request, slug):
-    hub = _organized_hub(request, slug)
-    form = PartnerForm(request.POST, hub=hub)
-    if form.is_valid():
-        form.instance.hub, form.instance.added_by = hub, request.user
-        form.save()
-    else:
-        messages.error(request, "Choose a local resource to record as a partner.")
-    return redirect("hubs:hub_manage", slug=hub.slug)
+    return _record_for_hub(
+        request,
+        slug,
+        PartnerForm,
+        by="added_by",
+        refused="Choose a local resource to record as a partner.",
+    )
 
 
 @login_required
 @require_POST
 def mention_add(request, slug):
-    hub = _organized_hub(request, slug)
-    form = MentionForm(request.POST)
-    if form.is_valid():
-        form.instance.hub, form.instance.added_by = hub, request.user
-        form.save()
-    else:
-        messages.error(request, "A mention needs a title and a web address (http or https).")
-    return redirect("hubs:hub_manage", slug=hub.slug)
+    return _record_for_hub(
+        request,
+        slug,
+        MentionForm,
+        by="added_by",
+        refused="A mention needs a title and a web address (http or https).",
+    )
 
 
 @login_required
 @require_POST
 def update_add(request, slug):
-    hub = _organized_hub(request, slug)
-    form = UpdateForm(request.POST)
-    if form.is_valid():
-        form.instance.hub, form.instance.posted_by = hub, request.user
-        form.save()
-        messages.success(request, "Your update is posted on the hub's page and in its feed.")
-    else:
-        messages.error(request, "An update needs a title and some news (3,000 characters at most).")
-    return redirect("hubs:hub_manage", slug=hub.slug)
+    return _record_for_hub(
+        request,
+        slug,
+        UpdateForm,
+        by="posted_by",
+        done="Your update is posted on the hub's page and in its feed.",
+        refused="An update needs a title and some news (3,000 characters at most).",
+    )
 
 
 @login_required
