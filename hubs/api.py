@@ -93,11 +93,7 @@ class GeoJSONParams:
     def hubs(self):
         hubs = queries.hubs_of_industry(self.industry)
         if self.region:
-            hubs = hubs.filter(
-                Q(region=self.region)
-                | Q(region__parent=self.region)
-                | Q(region__parent__parent=self.region)
-            )
+            hubs = hubs.filter(self.region.within_q())
         if self.stage:
             hubs = hubs.filter(stage=self.stage)
         if self.lat is None:

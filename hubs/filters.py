@@ -84,9 +84,7 @@ class HubFilter(django_filters.FilterSet):
         return queryset.order_by(*SORT_ORDERS[value])
 
     def filter_region(self, queryset, name, region):
-        return queryset.filter(
-            Q(region=region) | Q(region__parent=region) | Q(region__parent__parent=region)
-        )
+        return queryset.filter(region.within_q())
 
 
 class BusinessFilter(django_filters.FilterSet):

@@ -45,21 +45,20 @@ def with_distance(queryset, *, lat, lng, fields=("latitude", "longitude")):
     return queryset.annotate(distance_km=Haversine(F(lat_field), F(lng_field), lat=lat, lng=lng))
 
 
-def within_box(queryset, *, lat, lng, radius_km, fields=("latitude", "longitude")):
+def within_box(queryset, *, lat, lng, radius_km):
     """Rows inside the bounding box of the circle: a range read on the coordinate index."""
-    lat_field, lng_field = fields
     min_lat, max_lat, lng_ranges = geo.bounding_box(lat, lng, radius_km)
     lng_q = Q()
     for west, east in lng_ranges:
-        lng_q |= Q(**{f"{lng_field}__gte": west, f"{lng_field}__lte": east})
-    return queryset.filter(lng_q, **{f"{lat_field}__gte": min_lat, f"{lat_field}__lte": max_lat})
+        lng_q |= Q(longitude__gte=west, longitude__lte=east)
+    return queryset.filter(lng_q, latitude__gte=min_lat, latitude__lte=max_lat)
 
 
-def within_radius(queryset, *, lat, lng, radius_km, fields=("latitude", "longitude")):
+def within_radius(queryset, *, lat, lng, radius_km):
     """Rows within ``radius_km`` of the point, nearest first, with ``distance_km``."""
-    boxed = within_box(queryset, lat=lat, lng=lng, radius_km=radius_km, fields=fields)
+    boxed = within_box(queryset, lat=lat, lng=lng, radius_km=radius_km)
     return (
-        with_distance(boxed, lat=lat, lng=lng, fields=fields)
+        with_distance(boxed, lat=lat, lng=lng)
         .filter(distance_km__lte=radius_km)
         .order_by("distance_km", "pk")
     )
@@ -165,15 +164,11 @@ def hub_members(hub):
 
 def region_hubs(region):
     """Approved hubs in the region or in a region beneath it (two levels at most)."""
-    return public_hubs().filter(
-        Q(region=region) | Q(region__parent=region) | Q(region__parent__parent=region)
-    )
+    return public_hubs().filter(region.within_q())
 
 
 def region_businesses(region):
-    return Business.objects.filter(
-        Q(region=region) | Q(region__parent=region) | Q(region__parent__parent=region)
-    ).select_related("industry")
+    return Business.objects.filter(region.within_q()).select_related("industry")
 
 
 def match_industries(text, *, limit=8):

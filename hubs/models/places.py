@@ -38,6 +38,15 @@ class Region(Located):
     def get_absolute_url(self):
         return reverse("hubs:region", args=[self.slug])
 
+    def within_q(self, field="region"):
+        """A filter matching rows whose ``field`` is this region or one beneath it (regions
+        nest two levels: country > state > metro)."""
+        return (
+            models.Q(**{field: self})
+            | models.Q(**{f"{field}__parent": self})
+            | models.Q(**{f"{field}__parent__parent": self})
+        )
+
     @property
     def country_code(self):
         """The ISO code of the region's country (its parents are read, so select them)."""
