@@ -8,11 +8,12 @@ saves nothing.
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
-from hubs import gazetteer, services
+from hubs import gazetteer
 from hubs.models import Business, Hub, Industry, Resource
+from hubs.opendata import looks_like_formula
+from hubs.regions import region_for_point
 
 MAX_ROWS = 5000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class IndustryCodeWidget(widgets.ForeignKeyWidget):
@@ -29,16 +30,6 @@ class IndustryCodeWidget(widgets.ForeignKeyWidget):
         if industry is None:
             raise ValueError(f"Unknown NAICS code {value!r}.")
         return industry
-
-
-def _looks_like_formula(value):
-    if not isinstance(value, str) or not value.startswith(FORMULA_PREFIXES):
-        return False
-    try:
-        float(value)
-    except ValueError:
-        return True
-    return False
 
 
 class PlacedResource(resources.ModelResource):
@@ -69,7 +60,7 @@ class PlacedResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         for column, value in row.items():
-            if _looks_like_formula(value):
+            if looks_like_formula(value):
                 raise ValueError(f"The {column} cell holds a formula, which is not allowed.")
         name = str(row.get("name") or "").strip()
         if not name:
@@ -94,7 +85,7 @@ class PlacedResource(resources.ModelResource):
                 raise ValueError("Latitude must be within ±90 and longitude within ±180.")
             row["latitude"], row["longitude"] = lat, lng
             row["_town"] = gazetteer.nearest_city(lat=lat, lng=lng)
-        row["_region"] = services.region_near(lat=row["latitude"], lng=row["longitude"])
+        row["_region"] = region_for_point(lat=row["latitude"], lng=row["longitude"])
 
     def import_instance(self, instance, row, **kwargs):
         instance.region = row["_region"]

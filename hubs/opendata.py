@@ -12,14 +12,20 @@ LICENCE = "CC BY 4.0"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def looks_like_formula(value):
+    """Text a spreadsheet would run: it starts like a formula and is not a plain number."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_PREFIXES):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return True
+    return False
+
+
 def safe_cell(value):
-    """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
+    """A cell a spreadsheet will not run: a formula gets a leading quote."""
+    return "'" + value if looks_like_formula(value) else value
 
 
 def hub_rows(request):

@@ -7,12 +7,12 @@ after the transaction commits, so a failure never sends word of something that w
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hubs import queries
 from hubs.models import Business, Hub, Interest, Membership
+from hubs.regions import region_for_point
 
 
 class ActionRefused(Exception):
@@ -41,15 +41,8 @@ def owner_emails(business):
 def organizer_emails(hub):
     organizers = Membership.objects.filter(
         hub=hub, role=Membership.Role.ORGANIZER, state=Membership.State.ACTIVE
-    ).select_related("business")
+    ).prefetch_related("business__owners")
     return [email for m in organizers for email in owner_emails(m.business)]
-
-
-def region_near(*, lat, lng):
-    """The region a new business or hub belongs to."""
-    from hubs.regions import region_for_point
-
-    return region_for_point(lat=lat, lng=lng)
 
 
 def business_locate(business, place):
@@ -59,7 +52,7 @@ def business_locate(business, place):
     business.city = town.name if town else place.label
     business.town_latitude = town.latitude if town else place.latitude
     business.town_longitude = town.longitude if town else place.longitude
-    business.region = region_near(lat=place.latitude, lng=place.longitude)
+    business.region = region_for_point(lat=place.latitude, lng=place.longitude)
 
 
 @transaction.atomic
@@ -93,7 +86,7 @@ def hub_register(*, business, name, industry, place, description, created_by):
             hub = Hub(
                 name=name,
                 industry=industry,
-                region=region_near(lat=place.latitude, lng=place.longitude),
+                region=region_for_point(lat=place.latitude, lng=place.longitude),
                 latitude=place.latitude,
                 longitude=place.longitude,
                 description=description,
@@ -205,7 +198,11 @@ def interest_record(*, business, industry):
     """
     with transaction.atomic():
         Interest.objects.get_or_create(business=business, industry=industry)
-        nearby = interests_near(industry=industry, lat=business.latitude, lng=business.longitude)
+        nearby = list(
+            interests_near(industry=industry, lat=business.latitude, lng=business.longitude)
+            .select_related("business")
+            .prefetch_related("business__owners")
+        )
         if len(nearby) >= settings.INTEREST_THRESHOLD:
             to_tell = [interest for interest in nearby if interest.invited_at is None]
             for interest in to_tell:
@@ -226,11 +223,7 @@ def interests_near(*, industry, lat, lng, radius_km=None):
     radius = radius_km or settings.INTEREST_RADIUS_KM
     businesses = Business.objects.filter(interests__industry=industry)
     nearby = queries.within_radius(businesses, lat=lat, lng=lng, radius_km=radius)
-    return list(
-        Interest.objects.filter(industry=industry, business__in=nearby.values("pk"))
-        .select_related("business")
-        .prefetch_related("business__owners")
-    )
+    return Interest.objects.filter(industry=industry, business__in=nearby.values("pk"))
 
 
 def contact_send(*, sender, to, subject, message, about):
@@ -242,13 +235,6 @@ def contact_send(*, sender, to, subject, message, about):
         to=to,
         reply_to=sender.email,
     )
-
-
-def visible_hubs_for(user):
-    """Hubs a user may see: approved ones, and those their businesses organize."""
-    return Hub.objects.filter(
-        Q(status=Hub.Status.APPROVED) | Q(memberships__business__owners=user)
-    ).distinct()
 
 
 @transaction.atomic

@@ -188,7 +188,7 @@ def _around_industry(request, industry, related, point, radius_km):
         "unaffiliated": queries.unaffiliated_businesses_near(
             industry=industry, radius_km=radius_km, **point
         ),
-        "interested": len(services.interests_near(industry=industry, **point)),
+        "interested": services.interests_near(industry=industry, **point).count(),
         "my_businesses": list(Business.objects.filter(owners=request.user))
         if request.user.is_authenticated
         else [],
