@@ -6,6 +6,7 @@ import itertools
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,8 +21,10 @@ from hubs.models import (
     HubRedirect,
     Membership,
 )
+from hubs.pagecache import bump_directory_version
 from hubs.services import organizer_emails, owner_emails, send_after_commit
 
+CONFIRM_LINK_MAX_AGE = 60 * 24 * 3600  # Seconds a freshness email's link stays valid.
 DUPLICATE_DISTANCE_KM = 30
 DUPLICATE_NAME_SIMILARITY = 0.75
 
@@ -169,6 +172,26 @@ def merge_businesses(*, survivor, duplicate):
         hub.refresh_member_count()
     survivor.refresh_from_db()
     return survivor
+
+
+def confirm_token(kind, pk):
+    """The signed token of a one-click "still up to date" link, for a hub or a business."""
+    return signing.dumps([kind, pk], salt="confirm-listing")
+
+
+def listing_for_confirm_token(token):
+    """The hub or business a token names, or None if it is forged, expired or gone."""
+    try:
+        kind, pk = signing.loads(token, salt="confirm-listing", max_age=CONFIRM_LINK_MAX_AGE)
+    except (signing.BadSignature, ValueError):
+        return None
+    model = {"hub": Hub, "business": Business}.get(kind)
+    return model.objects.filter(pk=pk).first() if model else None
+
+
+def confirm_listing(listing):
+    type(listing).objects.filter(pk=listing.pk).update(confirmed_at=timezone.now())
+    bump_directory_version()  # An update() sends no signal, and the date shows publicly.
 
 
 def _stale(queryset, *, now):

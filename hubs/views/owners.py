@@ -12,10 +12,9 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hubs import services
+from hubs import curation, services
 from hubs.forms import (
     BusinessForm,
     ContactForm,
@@ -29,7 +28,6 @@ from hubs.forms import (
     UpdateForm,
 )
 from hubs.models import Business, Hub, Industry, Membership
-from hubs.pagecache import bump_directory_version
 from hubs.services import ActionRefused
 
 INVITE_MAX_AGE = 7 * 24 * 3600
@@ -411,27 +409,14 @@ def flag_business(request, slug):
     return _flag(request, target=business, business=business)
 
 
-CONFIRM_MAX_AGE = 60 * 24 * 3600
-
-
 @require_http_methods(["GET", "POST"])
 def confirm_listing(request, token):
     """The one-click link of the freshness email: GET shows a button, POST confirms."""
-    try:
-        kind, pk = signing.loads(token, salt="confirm-listing", max_age=CONFIRM_MAX_AGE)
-    except (signing.BadSignature, ValueError):
-        raise Http404 from None
-    model = {"hub": Hub, "business": Business}.get(kind)
-    if model is None:
+    listing = curation.listing_for_confirm_token(token)
+    if listing is None:
         raise Http404
-    listing = get_object_or_404(model, pk=pk)
     if request.method == "POST":
-        model.objects.filter(pk=pk).update(confirmed_at=timezone.now())
-        bump_directory_version()  # An update() sends no signal; the date shows publicly.
+        curation.confirm_listing(listing)
         messages.success(request, f"Thank you: {listing.name} is confirmed as up to date.")
         return redirect(listing)
     return render(request, "hubs/confirm_listing.html", {"listing": listing})
-
-
-def confirm_token(kind, pk):
-    return signing.dumps([kind, pk], salt="confirm-listing")

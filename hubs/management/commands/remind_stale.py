@@ -9,8 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
-from hubs.curation import remind_stale
-from hubs.views.owners import confirm_token
+from hubs.curation import confirm_token, remind_stale
 
 
 class Command(BaseCommand):
