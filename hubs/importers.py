@@ -85,7 +85,9 @@ class PlacedResource(resources.ModelResource):
                 raise ValueError("Latitude must be within ±90 and longitude within ±180.")
             row["latitude"], row["longitude"] = lat, lng
             row["_town"] = gazetteer.nearest_city(lat=lat, lng=lng)
-        row["_region"] = region_for_point(lat=row["latitude"], lng=row["longitude"])
+        town = row["_town"]
+        point = (town.latitude, town.longitude) if town else (row["latitude"], row["longitude"])
+        row["_region"] = region_for_point(lat=point[0], lng=point[1])
 
     def import_instance(self, instance, row, **kwargs):
         instance.region = row["_region"]

@@ -45,13 +45,19 @@ def with_distance(queryset, *, lat, lng, fields=("latitude", "longitude")):
     return queryset.annotate(distance_km=Haversine(F(lat_field), F(lng_field), lat=lat, lng=lng))
 
 
-def within_box(queryset, *, lat, lng, radius_km):
-    """Rows inside the bounding box of the circle: a range read on the coordinate index."""
+def _box_q(*, lat, lng, radius_km, fields=("latitude", "longitude")):
+    """A filter for rows inside the bounding box of the circle."""
+    lat_field, lng_field = fields
     min_lat, max_lat, lng_ranges = geo.bounding_box(lat, lng, radius_km)
     lng_q = Q()
     for west, east in lng_ranges:
-        lng_q |= Q(longitude__gte=west, longitude__lte=east)
-    return queryset.filter(lng_q, latitude__gte=min_lat, latitude__lte=max_lat)
+        lng_q |= Q(**{f"{lng_field}__gte": west, f"{lng_field}__lte": east})
+    return lng_q & Q(**{f"{lat_field}__gte": min_lat, f"{lat_field}__lte": max_lat})
+
+
+def within_box(queryset, *, lat, lng, radius_km):
+    """Rows inside the bounding box of the circle: a range read on the coordinate index."""
+    return queryset.filter(_box_q(lat=lat, lng=lng, radius_km=radius_km))
 
 
 def within_radius(queryset, *, lat, lng, radius_km):
@@ -113,38 +119,52 @@ def complementary_hubs_near(*, industry, lat, lng, radius_km, limit=6, searched=
     return list(within_radius(hubs, lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
-# A business's town centre lies within this distance of its exact point, so a box this much
-# wider than the radius, read on the coordinate index, holds every town point within it.
-TOWN_MARGIN_KM = 100
+PUBLIC_POINT = ("public_latitude", "public_longitude")
+
+
+def with_public_point(businesses):
+    """Annotate the point anyone may see of each business: exact, or its town's centre."""
+    return businesses.annotate(
+        public_latitude=Case(
+            When(location_public=True, then=F("latitude")), default=F("town_latitude")
+        ),
+        public_longitude=Case(
+            When(location_public=True, then=F("longitude")), default=F("town_longitude")
+        ),
+    )
+
+
+def businesses_within(businesses, *, lat, lng, radius_km):
+    """Businesses whose public point lies within ``radius_km``, nearest first, with
+    ``distance_km`` measured to that point.
+
+    Every distance, count or order of businesses that someone other than their owners can see
+    goes through here: measured from chosen points to a home business's exact spot, they would
+    give its address away (move the point, watch the count change, bisect).
+    """
+    exact_box = _box_q(lat=lat, lng=lng, radius_km=radius_km)
+    town_box = _box_q(
+        lat=lat, lng=lng, radius_km=radius_km, fields=("town_latitude", "town_longitude")
+    )
+    boxed = businesses.filter(
+        Q(location_public=True) & exact_box | Q(location_public=False) & town_box
+    )
+    return (
+        with_distance(with_public_point(boxed), lat=lat, lng=lng, fields=PUBLIC_POINT)
+        .filter(distance_km__lte=radius_km)
+        .order_by("distance_km", "pk")
+    )
 
 
 def unaffiliated_businesses_near(*, industry, lat, lng, radius_km, limit=8):
-    """Businesses of the industry near the point that belong to no hub yet.
-
-    Distances are measured to the point anyone may see: measured from chosen points to a home
-    business's exact spot, they would give its address away.
-    """
+    """Businesses of the industry near the point that belong to no hub yet."""
     in_a_hub = Membership.objects.filter(business=OuterRef("pk"), state=Membership.State.ACTIVE)
     businesses = (
         Business.objects.filter(industry.lineage_q())
         .exclude(Exists(in_a_hub))
         .select_related("industry")
-        .annotate(
-            public_latitude=Case(
-                When(location_public=True, then=F("latitude")), default=F("town_latitude")
-            ),
-            public_longitude=Case(
-                When(location_public=True, then=F("longitude")), default=F("town_longitude")
-            ),
-        )
     )
-    boxed = within_box(businesses, lat=lat, lng=lng, radius_km=radius_km + TOWN_MARGIN_KM)
-    nearby = (
-        with_distance(boxed, lat=lat, lng=lng, fields=("public_latitude", "public_longitude"))
-        .filter(distance_km__lte=radius_km)
-        .order_by("distance_km", "pk")
-    )
-    return list(nearby[:limit])
+    return list(businesses_within(businesses, lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
 def resources_near(*, lat, lng, radius_km, limit=6):

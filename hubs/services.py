@@ -52,7 +52,8 @@ def business_locate(business, place):
     business.city = town.name if town else place.label
     business.town_latitude = town.latitude if town else place.latitude
     business.town_longitude = town.longitude if town else place.longitude
-    business.region = region_for_point(lat=place.latitude, lng=place.longitude)
+    # The region is the town's, so a home near a border does not tell which side it is on.
+    business.region = region_for_point(lat=business.town_latitude, lng=business.town_longitude)
 
 
 @transaction.atomic
@@ -196,10 +197,11 @@ def interest_record(*, business, industry):
     When enough businesses of that industry nearby have said so, each one not yet told is
     emailed and invited to start the hub together. Returns how many are interested nearby.
     """
+    lat, lng = business.public_point
     with transaction.atomic():
         Interest.objects.get_or_create(business=business, industry=industry)
         nearby = list(
-            interests_near(industry=industry, lat=business.latitude, lng=business.longitude)
+            interests_near(industry=industry, lat=lat, lng=lng)
             .select_related("business")
             .prefetch_related("business__owners")
         )
@@ -219,10 +221,11 @@ def interest_record(*, business, industry):
 
 
 def interests_near(*, industry, lat, lng, radius_km=None):
-    """Interest signals for ``industry`` from businesses within the interest radius."""
+    """Interest signals for ``industry`` from businesses whose public point lies within the
+    interest radius: the count is shown to anyone, so it must not measure to a home."""
     radius = radius_km or settings.INTEREST_RADIUS_KM
     businesses = Business.objects.filter(interests__industry=industry)
-    nearby = queries.within_radius(businesses, lat=lat, lng=lng, radius_km=radius)
+    nearby = queries.businesses_within(businesses, lat=lat, lng=lng, radius_km=radius)
     return Interest.objects.filter(industry=industry, business__in=nearby.values("pk"))
 
 
