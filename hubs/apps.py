@@ -31,3 +31,11 @@ class HubsConfig(AppConfig):
             m2m_changed.connect(
                 bump_directory_version, sender=through, dispatch_uid=f"m2m-{through}"
             )
+        # The industry matcher's in-process index is rebuilt when its words change.
+        from hubs import vocabulary
+
+        for model in [models.Industry, models.IndexEntry]:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    vocabulary.bump_version, sender=model, dispatch_uid=f"words-{signal}-{model}"
+                )

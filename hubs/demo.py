@@ -1,7 +1,6 @@
 """Loads the demo directory: NAICS industries, the gazetteer, regions, real hubs and resources,
 and generated demo businesses (all marked ``is_demo``). Every step is safe to run again."""
 
-import csv
 import json
 import random
 from collections import defaultdict
@@ -12,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hubs import gazetteer, queries, regions
+from hubs import gazetteer, naics, queries, regions
 from hubs.models import (
     Business,
     Connection,
@@ -65,46 +64,6 @@ class SeedReport:
 
     def __str__(self):
         return ", ".join(f"{n:,} {name}" for name, n in self.counts.items())
-
-
-def _parent_code(code, codes):
-    if "-" in code or len(code) == 2:
-        return None
-    if len(code) == 3:
-        for sector in codes:
-            if "-" in sector:
-                first, last = (int(p) for p in sector.split("-"))
-                if first <= int(code[:2]) <= last:
-                    return sector
-            elif len(sector) == 2 and code.startswith(sector):
-                return sector
-        return None
-    return code[:-1] if code[:-1] in codes else None
-
-
-def load_industries():
-    """Create or update the NAICS codes and their complements from hubs/data."""
-    with open(DATA_DIR / "naics_2022.csv", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    codes = {row["code"] for row in rows}
-    by_code = {i.code: i for i in Industry.objects.all()}
-    for row in sorted(rows, key=lambda r: len(r["code"].replace("-", "")[:3])):
-        values = {"title": row["title"].strip(), "synonyms": row["synonyms"].strip()}
-        industry = by_code.get(row["code"])
-        if industry is None:
-            industry = Industry(
-                code=row["code"], slug=slugify(f"{row['code']} {row['title']}")[:120]
-            )
-            by_code[row["code"]] = industry
-        for name, value in values.items():
-            setattr(industry, name, value)
-        parent_code = _parent_code(row["code"], codes)
-        industry.parent = by_code.get(parent_code) if parent_code else None
-        industry.save()
-    with open(DATA_DIR / "naics_complements.csv", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            by_code[row["code_a"]].complements.add(by_code[row["code_b"]])
-    return by_code
 
 
 def _city(name, country, admin1=""):
@@ -288,8 +247,7 @@ def load_demo_businesses(hubs):
 @transaction.atomic
 def seed_demo(*, log=lambda message: None):
     """Load everything the demo site needs; returns a SeedReport of what the database holds."""
-    industries = load_industries()
-    log(f"Industries: {len(industries)}")
+    industries = naics.load_naics(log=log)
     if not Place.objects.exists():
         places, names = gazetteer.load_gazetteer()
         log(f"Gazetteer: {places} places, {names} names")

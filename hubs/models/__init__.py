@@ -5,7 +5,11 @@ from hubs.models.businesses import Business, Resource
 from hubs.models.community import Connection, Interest, Membership, Mention, Partner, Update
 from hubs.models.curation import BusinessRedirect, Flag, HubRedirect
 from hubs.models.hubs import Hub, HubQuerySet, Stage, stage_for_members
-from hubs.models.industries import Industry, IndustryQuerySet
+from hubs.models.industries import (
+    IndexEntry,
+    Industry,
+    UnmatchedIndustryText,
+)
 from hubs.models.places import Place, PlaceName, Region
 
 __all__ = [
@@ -16,8 +20,8 @@ __all__ = [
     "Hub",
     "HubQuerySet",
     "HubRedirect",
+    "IndexEntry",
     "Industry",
-    "IndustryQuerySet",
     "Interest",
     "Located",
     "Membership",
@@ -28,6 +32,7 @@ __all__ = [
     "Region",
     "Resource",
     "Stage",
+    "UnmatchedIndustryText",
     "Update",
     "stage_for_members",
     "unique_slug",

@@ -1,20 +1,8 @@
-"""Industries: the 2022 NAICS hierarchy, with synonyms and complementary industries."""
+"""Industries: the 2022 NAICS hierarchy, with its index entries, curated synonyms, complementary
+industries, and the words visitors typed that matched none of them."""
 
 from django.db import models
 from django.urls import reverse
-
-
-class IndustryQuerySet(models.QuerySet):
-    def search(self, text):
-        """Industries whose code, title or synonyms contain ``text``, most general first."""
-        text = text.strip()
-        if not text:
-            return self.none()
-        if text.replace("-", "").isdigit():
-            return self.filter(code__startswith=text).order_by("code")
-        return self.filter(
-            models.Q(title__icontains=text) | models.Q(synonyms__icontains=text)
-        ).order_by(models.functions.Length("code"), "code")
 
 
 class Industry(models.Model):
@@ -26,8 +14,10 @@ class Industry(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    synonyms = models.CharField(
-        max_length=500, blank=True, help_text="Plain words people search for, separated by ';'."
+    synonyms = models.TextField(
+        blank=True,
+        help_text="Words owners use that the NAICS index lacks or ranks badly, separated by ';' "
+        "(e.g. “AI; machine learning”). A word listed on several industries searches them together.",
     )
     complements = models.ManyToManyField(
         "self",
@@ -35,8 +25,6 @@ class Industry(models.Model):
         blank=True,
         help_text="Industries that supply, buy from or share skills with this one.",
     )
-
-    objects = IndustryQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -74,3 +62,38 @@ class Industry(models.Model):
         for prefix in self.code_prefixes:
             q |= models.Q(**{f"{field}__code__startswith": prefix})
         return q
+
+
+class IndexEntry(models.Model):
+    """An entry of the Census Bureau's 2022 NAICS index: "Surfboards manufacturing" -> 339920."""
+
+    industry = models.ForeignKey(Industry, on_delete=models.CASCADE, related_name="index_entries")
+    text = models.CharField(max_length=250)
+
+    class Meta:
+        ordering = ["industry", "text"]
+        verbose_name = "NAICS index entry"
+        verbose_name_plural = "NAICS index entries"
+        constraints = [
+            models.UniqueConstraint(fields=["industry", "text"], name="index_entry_once"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class UnmatchedIndustryText(models.Model):
+    """What visitors typed as an industry that matched nothing, folded, with a count: no
+    personal data, so curators can grow the synonyms from real use."""
+
+    text = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=1)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-count", "text"]
+        verbose_name = "unmatched industry word"
+
+    def __str__(self):
+        return self.text
