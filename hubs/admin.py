@@ -4,7 +4,7 @@ history, and a map beside every pair of coordinates."""
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Case, Count, Q, When
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,7 +13,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
-from hubs import curation
+from hubs import curation, vocabulary
 from hubs.importers import BusinessResource, HubResource, ResourceResource
 from hubs.models import (
     Business,
@@ -21,6 +21,7 @@ from hubs.models import (
     Flag,
     Hub,
     HubRedirect,
+    IndexEntry,
     Industry,
     Interest,
     Membership,
@@ -29,6 +30,7 @@ from hubs.models import (
     Place,
     Region,
     Resource,
+    UnmatchedIndustryText,
 )
 
 
@@ -338,19 +340,51 @@ class FlagAdmin(admin.ModelAdmin):
         return None
 
 
+class IndexEntryInline(admin.TabularInline):
+    """The Census index entries of an industry, which the matcher reads with its synonyms."""
+
+    model = IndexEntry
+    extra = 0
+
+
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "parent", "synonyms", "hub_count"]
     search_fields = ["code", "title", "synonyms"]
+    search_help_text = "A code, a title or the words owners use: the site's own matcher."
     autocomplete_fields = ["parent", "complements"]
     prepopulated_fields = {"slug": ["title"]}
+    inlines = [IndexEntryInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(hub_count=Count("hubs", distinct=True))
 
+    def get_search_results(self, request, queryset, search_term):
+        """The matcher's industries, best first, then plain text matches (and the admin's
+        autocomplete of industries on hubs and businesses goes through here too)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return found, may_have_duplicates
+        matched = [c.industry.pk for c in vocabulary.match(search_term, limit=20).candidates]
+        rank = Case(*[When(pk=pk, then=n) for n, pk in enumerate(matched)], default=len(matched))
+        either = queryset.filter(Q(pk__in=matched) | Q(pk__in=found.values("pk")))
+        return either.annotate(match_rank=rank).order_by("match_rank", "code"), False
+
     @admin.display(description="Hubs", ordering="hub_count")
     def hub_count(self, obj):
         return obj.hub_count
+
+
+@admin.register(UnmatchedIndustryText)
+class UnmatchedIndustryTextAdmin(admin.ModelAdmin):
+    """Words visitors typed as an industry that matched nothing: add them as synonyms."""
+
+    list_display = ["text", "count", "first_seen", "last_seen"]
+    search_fields = ["text"]
+    readonly_fields = ["text", "count", "first_seen", "last_seen"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Region)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from hubs import gazetteer, queries
+from hubs import gazetteer, queries, vocabulary
 from hubs.models import Industry, Region, Stage
 
 DEFAULT_LIMIT = 50
@@ -49,7 +49,10 @@ class GeoJSONParams:
         if industry:
             params.industry = Industry.objects.filter(Q(slug=industry) | Q(code=industry)).first()
             if params.industry is None:
-                return cls(error=_bad("industry", f"Unknown industry {industry!r}."))
+                try:
+                    params.industry = vocabulary.one_industry(industry)
+                except ValueError as error:
+                    return cls(error=_bad("industry", str(error)))
         region = query.get("region", "").strip()
         if region:
             params.region = Region.objects.filter(slug=region).first()

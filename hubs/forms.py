@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from hubs import gazetteer, geo, queries
+from hubs import gazetteer, geo, queries, vocabulary
 from hubs.images import clean_image
 from hubs.models import (
     Business,
@@ -16,7 +16,6 @@ from hubs.models import (
     Resource,
     Update,
 )
-from hubs.queries import match_industries, named_by_synonym
 
 RADIUS_CHOICES = [25, 50, 100, 150, 300, 500, 1000]
 MIN_RADIUS, MAX_RADIUS = 1, 5000
@@ -69,24 +68,22 @@ class SearchForm(forms.Form):
 
     def clean_industry(self):
         text = self.cleaned_data["industry"].strip()
+        self.cleaned_data["industry_text"] = text
         self.industry_alternatives = []
         self.industry_related = []
         if not text:
             return None
-        matches = match_industries(text)
-        if not matches:
-            raise forms.ValidationError(
-                f"We don't know the industry “{text}”. Try a word like “furniture” "
-                "or a NAICS code like 337."
-            )
-        # Industries the same plain word names are searched together.
-        self.industry_related = named_by_synonym(matches[1:], text)
-        titles = {matches[0].title}
-        for match in matches[1:]:
-            if match not in self.industry_related and match.title not in titles:
-                titles.add(match.title)  # NAICS repeats titles down the levels: show one.
-                self.industry_alternatives.append(match)
-        return matches[0]
+        result = vocabulary.match(text)
+        if not result.candidates:
+            raise forms.ValidationError(_unknown_industry(result))
+        # Industries the same curated word names are searched together ("software").
+        self.industry_related = result.related
+        titles = {result.best.title}
+        for candidate in result.alternatives[:5]:
+            if candidate.industry.title not in titles:  # NAICS repeats titles down the levels
+                titles.add(candidate.industry.title)
+                self.industry_alternatives.append(candidate)
+        return result.best
 
     def clean_radius(self):
         radius = self.cleaned_data["radius"]
@@ -138,12 +135,21 @@ class IndustryField(forms.CharField):
         text = super().clean(value)
         if not text:
             return None
-        matches = match_industries(text)
-        if not matches:
-            raise forms.ValidationError(
-                f"We don't know the industry “{text}”. Try other words or a NAICS code."
-            )
-        return matches[0]
+        result = vocabulary.match(text)
+        if not result.candidates:
+            raise forms.ValidationError(_unknown_industry(result))
+        return result.best
+
+
+def _unknown_industry(result):
+    """ "We don't know…", with close known words, and the text counted for the curators."""
+    if result.error:
+        return result.error
+    vocabulary.record_unmatched(result.text)
+    message = f"We don't know the industry “{result.text}”."
+    if result.did_you_mean:
+        return f"{message} Did you mean {' or '.join(f'“{w}”' for w in result.did_you_mean)}?"
+    return f"{message} Try a word like “furniture” or a NAICS code like 337."
 
 
 class LocatedFormMixin:

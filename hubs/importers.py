@@ -8,7 +8,7 @@ saves nothing.
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
-from hubs import gazetteer
+from hubs import gazetteer, vocabulary
 from hubs.models import Business, Hub, Industry, Resource
 from hubs.opendata import looks_like_formula
 from hubs.regions import region_for_point
@@ -16,8 +16,9 @@ from hubs.regions import region_for_point
 MAX_ROWS = 5000
 
 
-class IndustryCodeWidget(widgets.ForeignKeyWidget):
-    """An industry by its NAICS code, with a message a curator understands."""
+class IndustryWidget(widgets.ForeignKeyWidget):
+    """An industry by its NAICS code (2022, or 2017 mapped to 2022; "312130.0" as spreadsheets
+    write it), title or an unambiguous word, through the site's one matcher."""
 
     def __init__(self):
         super().__init__(Industry, field="code")
@@ -25,11 +26,8 @@ class IndustryCodeWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         value = str(value or "").strip()
         if not value:
-            raise ValueError("The industry's NAICS code is missing.")
-        industry = Industry.objects.filter(code=value).first()
-        if industry is None:
-            raise ValueError(f"Unknown NAICS code {value!r}.")
-        return industry
+            raise ValueError("The industry is missing.")
+        return vocabulary.one_industry(value)
 
 
 class PlacedResource(resources.ModelResource):
@@ -95,11 +93,9 @@ class PlacedResource(resources.ModelResource):
 
 
 class IndustryColumn(PlacedResource):
-    """Rows of one industry, given by its NAICS code."""
+    """Rows of one industry, given by its code, title or an unambiguous word."""
 
-    industry = fields.Field(
-        attribute="industry", column_name="industry", widget=IndustryCodeWidget()
-    )
+    industry = fields.Field(attribute="industry", column_name="industry", widget=IndustryWidget())
     required_columns = {"name", "industry"}
 
 

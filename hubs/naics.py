@@ -59,7 +59,7 @@ def load_naics(*, log=lambda message: None) -> dict[str, Industry]:
         synonyms[row["code"]].append(row["synonym"])
     by_code = {i.code: i for i in Industry.objects.all()}
     # Parents first, so each row can point at its parent.
-    for row in sorted(rows, key=lambda r: len(r["code"].replace("-", "")[:6])):
+    for row in sorted(rows, key=lambda r: 2 if "-" in r["code"] else len(r["code"])):
         code, title = row["code"], row["title"]
         industry = by_code.get(code) or Industry(code=code, slug=slugify(f"{code} {title}")[:120])
         kept = industry.synonym_list

@@ -3,7 +3,6 @@
 import math
 
 from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, When
-from django.db.models.functions import Length
 
 from hubs import geo
 from hubs.models import Business, Hub, Industry, Membership, Resource
@@ -105,6 +104,18 @@ def hubs_of_industry(industry, *, related=()):
     return queryset.filter(lineage)
 
 
+def hubs_named(text, *, lat, lng, exclude=(), limit=5):
+    """Approved hubs whose name holds every word typed ("robotics" finds Pittsburgh Robotics,
+    whatever NAICS code the word maps to), nearest first."""
+    typed = [w for w in text.split() if len(w) > 2][:6]
+    if not typed:
+        return []
+    named = public_hubs().exclude(pk__in=[h.pk for h in exclude])
+    for word in typed:
+        named = named.filter(name__icontains=word)
+    return list(with_distance(named, lat=lat, lng=lng).order_by("distance_km", "pk")[:limit])
+
+
 def nearest_hubs(*, lat, lng, industry=None, related=(), limit=10):
     return nearest(hubs_of_industry(industry, related=related), lat=lat, lng=lng, limit=limit)
 
@@ -189,36 +200,3 @@ def region_hubs(region):
 
 def region_businesses(region):
     return Business.objects.filter(region.within_q()).select_related("industry")
-
-
-def match_industries(text, *, limit=8):
-    """Industries for what a person typed, best first: a code, a slug, a title or a synonym."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    # NAICS repeats a title down the levels (33992 and 339920): the most specific wins.
-    exact = list(
-        Industry.objects.filter(Q(code=text) | Q(slug=text) | Q(title__iexact=text)).order_by(
-            Length("code").desc()
-        )[:1]
-    )
-    if exact:
-        return exact
-    lowered = text.lower()
-    candidates = list(Industry.objects.search(text)[:200])
-
-    def rank(industry):
-        synonyms = [s.strip() for s in industry.synonyms.lower().split(";")]
-        if lowered in synonyms:
-            return (0, len(industry.code), industry.code)
-        if industry.title.lower().startswith(lowered):
-            return (1, len(industry.code), industry.code)
-        return (2, len(industry.code), industry.code)
-
-    return sorted(candidates, key=rank)[:limit]
-
-
-def named_by_synonym(industries, text):
-    """Those of ``industries`` that list ``text`` itself among their synonyms."""
-    lowered = " ".join(text.split()).lower()
-    return [i for i in industries if lowered in (s.strip() for s in i.synonyms.lower().split(";"))]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import snowballstemmer
 from django.core.cache import cache
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +34,72 @@ MAX_TEXT = 200
 
 # Words that say nothing about the industry.
 STOPWORDS = frozenset(
-    "a an the of and or for in on at to with by from into i we me my our us you your am is are "
-    "be do does it its this that these those about all some any own run runs running "
-    "company companies business businesses firm firms small local kind type types "
-    "industry industries sector etc eg ie thing things stuff other".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "for",
+        "in",
+        "on",
+        "at",
+        "to",
+        "with",
+        "by",
+        "from",
+        "into",
+        "i",
+        "we",
+        "me",
+        "my",
+        "our",
+        "us",
+        "you",
+        "your",
+        "am",
+        "is",
+        "are",
+        "be",
+        "do",
+        "does",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "about",
+        "all",
+        "some",
+        "any",
+        "own",
+        "run",
+        "runs",
+        "running",
+        "company",
+        "companies",
+        "business",
+        "businesses",
+        "firm",
+        "firms",
+        "small",
+        "local",
+        "kind",
+        "type",
+        "types",
+        "industry",
+        "industries",
+        "sector",
+        "etc",
+        "eg",
+        "ie",
+        "thing",
+        "things",
+        "stuff",
+        "other",
+    ]
 )
 
 # Words people use for what the index says another way; folded and applied on both sides, so
@@ -179,7 +241,7 @@ class Candidate:
 
     @property
     def label(self) -> str:
-        """"Title: entry" when the entry that matched is not the title itself."""
+        """ "Title: entry" when the entry that matched is not the title itself."""
         if self.kind in ("title", "code") or fold(self.entry) == fold(self.industry.title):
             return self.industry.title
         return f"{self.industry.title}: {self.entry}"
@@ -276,7 +338,7 @@ class Vocabulary:
             return None
         limit = 1 if len(word) < 8 else 2
         close = process.extract(
-            word, self.known_words, scorer=Levenshtein.distance, score_cutoff=limit, limit=8
+            word, self.known_words, scorer=OSA.distance, score_cutoff=limit, limit=8
         )
         if not close:
             return None
@@ -393,13 +455,13 @@ class Vocabulary:
         )
         seen, result = set(), []
         for choice, score, _ in close:
-            if score >= 60 and choice.lower() not in seen:
+            if score >= 75 and len(choice) > 3 and choice.lower() not in seen:
                 seen.add(choice.lower())
                 result.append(choice)
         return result[:limit]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse(industry_id, text, kind) -> Entry:
     return Entry.parse(industry_id, text, kind)
 
@@ -439,9 +501,9 @@ def build() -> Vocabulary:
     entries = [(i.pk, i.title, "title") for i in industries]
     for industry in industries:
         entries += [(industry.pk, s, "synonym") for s in industry.synonym_list]
-    entries += list(
+    entries += [
         (pk, text, "index") for pk, text in IndexEntry.objects.values_list("industry_id", "text")
-    )
+    ]
     vocabulary = Vocabulary(industries, entries)
     vocabulary.successors = successors_2017()
     return vocabulary
@@ -462,3 +524,32 @@ def vocabulary() -> Vocabulary:
 def match(text: str, *, limit: int = 8, prefix: bool = False) -> Result:
     """Industries for what a person typed, best first (see the module's docstring)."""
     return vocabulary().match(text, limit=limit, prefix=prefix)
+
+
+def one_industry(text: str):
+    """The one industry a text names, for the API and the importers: a ValueError saying why
+    otherwise (unknown, or several industries fit about as well, which it names)."""
+    result = match(text)
+    if result.error:
+        raise ValueError(result.error)
+    if not result.candidates:
+        hint = f" Did you mean {' or '.join(result.did_you_mean)}?" if result.did_you_mean else ""
+        raise ValueError(f"Unknown industry {result.text!r}.{hint}")
+    if result.ambiguous or (result.candidates[0].kind == "code" and len(result.candidates) > 1):
+        names = "; ".join(f"{c.industry.code} {c.industry.title}" for c in result.candidates[:5])
+        raise ValueError(f"{result.text!r} may mean several industries: {names}. Give its code.")
+    return result.best
+
+
+def record_unmatched(text: str) -> None:
+    """Count a text that matched nothing, folded and without anything about who typed it."""
+    from django.db.models import F
+
+    from hubs.models import UnmatchedIndustryText
+
+    folded = fold(text)[:120]
+    if not folded:
+        return
+    updated = UnmatchedIndustryText.objects.filter(text=folded).update(count=F("count") + 1)
+    if not updated:
+        UnmatchedIndustryText.objects.get_or_create(text=folded)

@@ -16,8 +16,8 @@ class Industry(models.Model):
     )
     synonyms = models.TextField(
         blank=True,
-        help_text="Words owners use that the NAICS index lacks or ranks badly, separated by ';' "
-        "(e.g. “AI; machine learning”). A word listed on several industries searches them together.",
+        help_text="Words owners use that the NAICS index lacks or ranks badly, separated by "
+        "';' (e.g. “AI; machine learning”). A word on several industries searches them together.",
     )
     complements = models.ManyToManyField(
         "self",

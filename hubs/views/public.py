@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from hubs import builder, geo, queries, services
+from hubs import builder, geo, queries, services, vocabulary
 from hubs.api import GeoJSONParams, hub_feature
 from hubs.filters import BusinessFilter, HubFilter
 from hubs.forms import RADIUS_CHOICES, SearchForm
@@ -170,6 +170,9 @@ def search(request):
         "nearest_anywhere": nearest_anywhere,
         "map_points": _map_points(page.object_list or nearest_anywhere),
         "map_center": {**point, "label": place.label},
+        "named_hubs": queries.hubs_named(
+            form.cleaned_data.get("industry_text", ""), exclude=page.object_list, **point
+        ),
         **(_around_industry(request, industry, related, point, radius_km) if industry else {}),
     }
     response = render(request, "hubs/search.html", context)
@@ -404,10 +407,17 @@ def business_detail(request, slug):
 def industry_suggestions(request):
     """Industries matching what is typed, for the search box's suggestions."""
     text = request.GET.get("q", "")[:100]
-    matches = queries.match_industries(text, limit=10) if len(text.strip()) >= 2 else []
-    return JsonResponse(
-        {"results": [{"code": i.code, "title": i.title, "slug": i.slug} for i in matches]}
-    )
+    found = vocabulary.match(text, limit=10, prefix=True) if len(text.strip()) >= 2 else None
+    results = [
+        {
+            "code": c.industry.code,
+            "title": c.industry.title,
+            "slug": c.industry.slug,
+            "label": f"{c.label} ({c.industry.code})",
+        }
+        for c in (found.candidates if found else [])
+    ]
+    return JsonResponse({"results": results})
 
 
 @require_GET

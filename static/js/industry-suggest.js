@@ -17,7 +17,7 @@
             data.results.forEach(function (item) {
               var option = document.createElement("option");
               option.value = item.title;
-              option.label = item.code;
+              option.label = item.label;
               list.appendChild(option);
             });
           })

@@ -306,7 +306,7 @@ def test_import_command_checks_everything_and_saves_nothing_on_any_error(tmp_pat
     assert not Hub.objects.filter(name__endswith=" Hub", region__name="Idaho").exists()
     assert not Hub.objects.filter(name="Good Hub").exists()
     report = errors.getvalue()
-    assert "Unknown NAICS code '999999'." in report
+    assert "industry: Unknown industry '999999'." in report
     assert "We couldn't find the place “Xqzzyville”." in report
     assert "The description cell holds a formula, which is not allowed." in report
     assert "Enter a place, a postcode or a latitude, longitude." in report

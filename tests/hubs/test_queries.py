@@ -351,36 +351,3 @@ def test_region_hubs_and_businesses_include_two_levels_below():
         "Business in state",
     ]
     assert Business.objects.filter(region__in=[country, state, metro]).count() == 3
-
-
-@pytest.mark.parametrize(
-    ("text", "codes"),
-    [
-        ("339920", ["339920"]),
-        ("  339920 ", ["339920"]),
-        # NAICS repeats the title at 31213 and 312130: the most specific code wins.
-        ("Wineries", ["312130"]),
-        ("wineries", ["312130"]),
-        ("sporting goods", ["339920", "459"]),
-        ("sporting   goods", ["339920", "459"]),
-        ("", []),
-        ("   ", []),
-        ("no such trade at all", []),
-    ],
-)
-def test_match_industries_best_first(text, codes):
-    slug_exact = Industry.objects.get(code="339920").slug
-
-    found = [i.code for i in queries.match_industries(text)]
-
-    assert found == codes
-    assert [i.code for i in queries.match_industries(slug_exact)] == ["339920"]
-
-
-def test_industry_search_by_code_prefix_is_ordered_by_code():
-    found = list(Industry.objects.search("3399").values_list("code", flat=True))
-
-    assert found == sorted(
-        Industry.objects.filter(code__startswith="3399").values_list("code", flat=True)
-    )
-    assert found[0] == "3399"

@@ -9,9 +9,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from hubs import queries
 from hubs.demo import DATA_DIR
-from hubs.models import Business, Hub, Industry, Membership, Place, Region, Resource
+from hubs.models import Business, Hub, IndexEntry, Industry, Membership, Place, Region, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def row_counts():
 
 
 def naics_rows():
-    with open(DATA_DIR / "naics_2022.csv", encoding="utf-8") as f:
+    with open(DATA_DIR / "naics_2022_codes.csv", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
@@ -137,15 +136,18 @@ def test_demo_industries_form_one_tree_under_the_sectors():
     assert Industry.objects.count() == len(naics_rows())
 
 
-@pytest.mark.parametrize("word", ["bike parts", "apparel", "software", "nanotech"])
-def test_synonyms_find_the_most_general_industry_listing_them(word):
-    listing = [row["code"] for row in naics_rows() if word in row["synonyms"].split(";")]
-    expected = min(listing, key=lambda code: (len(code), code))
-
-    found = queries.match_industries(word)
-
-    assert found[0].code == expected
-    assert word in found[0].synonym_list
+def test_every_2022_code_and_index_entry_is_loaded():
+    assert Industry.objects.count() == 2125
+    assert Industry.objects.filter(code__regex=r"^[0-9]{6}$").count() == 1012
+    assert IndexEntry.objects.count() == 20373
+    assert not Industry.objects.filter(code__in=["333314", "333316"]).exists()
+    machinery = Industry.objects.get(code="333310")
+    assert (machinery.title, machinery.parent.code) == (
+        "Commercial and Service Industry Machinery Manufacturing",
+        "33331",
+    )
+    surfboards = IndexEntry.objects.get(text="Surfboards manufacturing")
+    assert surfboards.industry.code == "339920"
 
 
 def test_demo_complements_are_symmetric():
