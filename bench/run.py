@@ -63,6 +63,7 @@ def _arguments(argv):
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--skip-scaling", action="store_true", help="skip the nearest-hub scaling")
     parser.add_argument("--skip-http", action="store_true", help="skip the HTTP throughput")
+    parser.add_argument("--skip-words", action="store_true", help="skip the industry matcher")
     parser.add_argument(
         "--databases",
         type=_database_names,
@@ -139,6 +140,23 @@ def _scaling(profile, args, notes):
     return results
 
 
+def _words(args, notes):
+    """The industry matcher on each database: loading, building its index, matching."""
+    results = []
+    targets = []
+    if "sqlite" in args.databases:
+        targets.append(("SQLite", databases.sqlite_database))
+    if "postgres" in args.databases and not databases.postgres_problem(args.postgres):
+        targets.append(("PostgreSQL", lambda: databases.postgres_database(args.postgres)))
+    for name, database in targets:
+        try:
+            with database() as url:
+                results.append(phase.run("bench.words:measure", database_url=url))
+        except phase.PhaseFailed as error:
+            _note(notes, f"{name} industry matcher failed: {error} (see its output).")
+    return results
+
+
 def _throughput(profile, args, notes):
     if not shutil.which("wrk"):
         _note(notes, "HTTP throughput skipped: wrk is not installed (apt-get install wrk).")
@@ -170,6 +188,7 @@ def main(argv=None):
     profile = QUICK if args.quick else FULL
     started, load_before = time.monotonic(), os.getloadavg()[0]
     notes = []
+    words_results = [] if args.skip_words else _words(args, notes)
     scaling_results = [] if args.skip_scaling else _scaling(profile, args, notes)
     throughput_result = None if args.skip_http else _throughput(profile, args, notes)
     status = 1 if notes else 0  # A phase failed or could not run.
@@ -190,6 +209,7 @@ def main(argv=None):
         throughput_result=throughput_result,
         notes=notes,
         searches=profile.searches,
+        words_results=words_results,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown)

@@ -169,8 +169,10 @@ _SECTOR_OF |= {"48": "48-49", "49": "48-49"}
 
 def fold(text: str) -> str:
     """Lower case, no accents, no punctuation: "Crème-brûlée & Co." -> "creme brulee and co"."""
-    text = unicodedata.normalize("NFKD", text.replace("\x00", " "))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
     text = text.replace("&", " and ").replace("'", "")
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
@@ -178,7 +180,9 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words that carry meaning, with aliases applied (not yet stemmed)."""
     result = []
-    for word in fold(_EXCEPT.sub(" ", text)).split():
+    if "(" in text or "--" in text:
+        text = _EXCEPT.sub(" ", text)
+    for word in fold(text).split():
         word = ALIASES.get(word, word)
         if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
             continue
@@ -225,7 +229,9 @@ class Entry:
     @classmethod
     def parse(cls, industry_id, text, kind):
         found = words(text)
-        optional = {stem(w) for w in words(" ".join(_EXPLAINED.findall(text)))}
+        optional = (
+            {stem(w) for w in words(" ".join(_EXPLAINED.findall(text)))} if "(" in text else set()
+        )
         stems = frozenset(stem(w) for w in found)
         core = frozenset(stems - optional - {MAKING}) or stems
         surface = frozenset(singular(w) for w in found if w != "manufacturing")
