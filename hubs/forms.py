@@ -69,17 +69,20 @@ class SearchForm(forms.Form):
     def clean_industry(self):
         text = self.cleaned_data["industry"].strip()
         self.cleaned_data["industry_text"] = text
+        self.industry_did_you_mean = []
         self.industry_alternatives = []
         self.industry_related = []
         if not text:
             return None
         result = vocabulary.match(text)
         if not result.candidates:
+            self.industry_did_you_mean = result.did_you_mean
             raise forms.ValidationError(_unknown_industry(result))
         # Industries the same curated word names are searched together ("software").
         self.industry_related = result.related
         titles = {result.best.title}
-        for candidate in result.alternatives[:5]:
+        close = [c for c in result.alternatives if c.score >= 0.75 * result.candidates[0].score]
+        for candidate in close[:3]:
             if candidate.industry.title not in titles:  # NAICS repeats titles down the levels
                 titles.add(candidate.industry.title)
                 self.industry_alternatives.append(candidate)

@@ -203,6 +203,8 @@ def singular(word: str) -> str:
 # them still matches a bare product, but a bare product names its maker first.
 MAKING = "manufactur"
 TRADE = frozenset({"retail", "wholesal", "merchant", "rental"})
+HEAD_BOOST = 1.5
+MIN_SCORE = 0.5  # below it, a match explains too little of what was typed
 
 
 _stems: dict[str, str] = {}
@@ -321,6 +323,7 @@ class Vocabulary:
         total = len(self.entries)
         self.weights = {s: math.log(1 + total / len(ids)) for s, ids in postings.items()}
         self.postings = {s: tuple(ids) for s, ids in postings.items()}
+        self.median_weight = sorted(self.weights.values())[len(self.weights) // 2]
         self.core_weight = [sum(self.weights[s] for s in e.core) for e in self.entries]
         self.known_words = sorted(self.word_counts)
         self.texts = sorted({e.text for e in self.entries if e.kind != "index"})
@@ -407,12 +410,20 @@ class Vocabulary:
         how much of itself the text covers, both weighted by the rarity of the words."""
         if not any(groups):
             return {}
-        unknown = max(self.weights.values())  # a word we could not place weighs the most
-        query_weight = sum(max((self.weights[s] for s in g), default=unknown) for g in groups)
+        unknown = self.median_weight  # a word we could not place ("vegan") weighs like most
+        # The last word names the thing ("pizza restaurant", "leather jackets"): it counts more.
+        boost = [1.0] * len(groups)
+        heads = [n for n, g in enumerate(groups) if g and not g <= TRADE | {MAKING}]
+        if len(heads) > 1:
+            boost[heads[-1]] = HEAD_BOOST
+        query_weight = sum(
+            b * max((self.weights[s] for s in g), default=unknown)
+            for g, b in zip(groups, boost, strict=True)
+        )
         trade_asked = any(g & TRADE for g in groups)
         matched: dict[int, float] = defaultdict(float)
         matched_core: dict[int, float] = defaultdict(float)
-        for group in groups:
+        for group, b in zip(groups, boost, strict=True):
             best_in_group: dict[int, tuple[float, str]] = {}
             for s in group:
                 w = self.weights[s]
@@ -420,7 +431,7 @@ class Vocabulary:
                     if best_in_group.get(entry_id, (0, ""))[0] < w:
                         best_in_group[entry_id] = (w, s)
             for entry_id, (w, s) in best_in_group.items():
-                matched[entry_id] += w
+                matched[entry_id] += w * b
                 if s in self.entries[entry_id].core:
                     matched_core[entry_id] += w
         scores = {}
@@ -433,7 +444,8 @@ class Vocabulary:
             score = query_cover * (0.7 + 0.3 * entry_cover)
             if not trade_asked and entry.stems & TRADE:
                 score *= 0.85  # a bare product names its maker before its sellers
-            scores[entry_id] = score
+            if score >= MIN_SCORE:
+                scores[entry_id] = score
         return scores
 
     def _best_per_industry(self, scores, surface, limit: int) -> list[Candidate]:
@@ -461,7 +473,7 @@ class Vocabulary:
         )
         seen, result = set(), []
         for choice, score, _ in close:
-            if score >= 75 and len(choice) > 3 and choice.lower() not in seen:
+            if score >= 85 and len(choice) > 3 and choice.lower() not in seen:
                 seen.add(choice.lower())
                 result.append(choice)
         return result[:limit]
