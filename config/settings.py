@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so that it sees exceptions raised by the views first.
+    "hubs.middleware.RateLimitStoreDownMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -4,15 +4,37 @@ Searches and hub pages cost a dozen queries; most visitors ask the same few ques
 kept for ``PAGE_CACHE_SECONDS`` under a key that includes the directory's version, which every
 write to the directory's rows bumps (see ``HubsConfig.ready``), so an edit shows at once.
 Signed-in visitors, pages that set cookies and requests carrying messages are never cached.
+
+The cache only saves work: when it is unreachable, pages are built and served uncached and the
+outage is logged once (until the cache answers again).
 """
 
 import functools
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "directory-version"
+
+_cache_down = False
+
+
+def _cache_failed():
+    global _cache_down
+    if not _cache_down:
+        _cache_down = True
+        logger.warning("The cache is unreachable; pages are served uncached until it is back.")
+
+
+def _cache_answered():
+    global _cache_down
+    if _cache_down:
+        _cache_down = False
+        logger.warning("The cache answers again; pages are cached.")
 
 
 def directory_version():
@@ -28,7 +50,12 @@ def bump_directory_version(**kwargs):
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # Not set yet, or evicted: start a new series.
-        cache.set(VERSION_KEY, 2, timeout=None)
+        try:
+            cache.set(VERSION_KEY, 2, timeout=None)
+        except Exception:
+            _cache_failed()
+    except Exception:  # Unreachable: the write it follows must still succeed.
+        _cache_failed()
 
 
 def _cacheable(request):
@@ -47,12 +74,21 @@ def cache_for_visitors(view):
             return view(request, *args, **kwargs)
         path = request.get_full_path().encode()
         unit = request.COOKIES.get("unit", "")
-        key = f"page:{directory_version()}:{unit}:{hashlib.sha256(path).hexdigest()}"
-        response = cache.get(key)
+        # Any failure of the cache backend (Redis down, a timeout) must not fail the page.
+        try:
+            key = f"page:{directory_version()}:{unit}:{hashlib.sha256(path).hexdigest()}"
+            response = cache.get(key)
+        except Exception:
+            _cache_failed()
+            return view(request, *args, **kwargs)
+        _cache_answered()
         if response is None:
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies:
-                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+                try:
+                    cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+                except Exception:
+                    _cache_failed()
         return response
 
     return wrapper
