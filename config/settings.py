@@ -175,16 +175,24 @@ ACCOUNT_RATE_LIMITS = {
     "contact": "5/h/user,20/d/user",
 }
 
-# The cache holds rate-limit counters, so production needs one store shared by all workers.
+# "default" holds the rate-limit counters (allauth reads them there) and the directory version,
+# so production needs one store shared by all workers. Cached pages live apart, in "pages": a
+# bounded store in each worker's memory, so no flood of pages can evict a counter.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must point at Redis, which holds the rate limits.")
+PAGE_CACHE_MAX_ENTRIES = _env_int("PAGE_CACHE_MAX_ENTRIES", 500)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_MAX_ENTRIES},
+    },
 }
 
 LANGUAGE_CODE = "en-us"
