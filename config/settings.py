@@ -294,9 +294,11 @@ HUB_DUPLICATE_RADIUS_KM = _env_int("HUB_DUPLICATE_RADIUS_KM", 50)
 INTEREST_THRESHOLD = _env_int("INTEREST_THRESHOLD", 3)
 INTEREST_RADIUS_KM = _env_int("INTEREST_RADIUS_KM", 50)
 
-# Curators' imports run in one transaction; exported cells that look like formulas are escaped.
+# Curators' imports run in one transaction. Exported cells that look like formulas are quoted by
+# the resources themselves (hubs.opendata.safe_cell, the rule of every CSV the site writes); the
+# library's own escaping, which only strips one leading "=", is off.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Listings not confirmed for this many months are asked to confirm; hubs still unconfirmed
