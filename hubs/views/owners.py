@@ -28,9 +28,19 @@ from hubs.forms import (
     UpdateForm,
 )
 from hubs.models import Business, Hub, Industry, Membership
+from hubs.nexturl import next_url
 from hubs.services import ActionRefused
 
 INVITE_MAX_AGE = 7 * 24 * 3600
+
+
+def _posted_id(request, name):
+    """A row's id from the form; anything but a whole number a database column holds names no
+    row (404)."""
+    value = request.POST.get(name, "")
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        raise Http404
+    return int(value)
 
 
 def _my_business(request, slug):
@@ -342,15 +352,15 @@ def update_add(request, slug):
 @login_required
 @require_POST
 def interest_add(request):
-    business = get_object_or_404(Business, pk=request.POST.get("business"), owners=request.user)
-    industry = get_object_or_404(Industry, pk=request.POST.get("industry"))
+    business = get_object_or_404(Business, pk=_posted_id(request, "business"), owners=request.user)
+    industry = get_object_or_404(Industry, pk=_posted_id(request, "industry"))
     count = services.interest_record(business=business, industry=industry)
     messages.success(
         request,
         f"Noted. {count} business{'es' if count != 1 else ''} near {business.city} "
         f"would join a {industry.title.lower()} hub.",
     )
-    return redirect(request.POST.get("next") or "accounts:dashboard")
+    return redirect(next_url(request, request.POST.get("next"), default="accounts:dashboard"))
 
 
 def _contact(request, *, about, recipients, back):

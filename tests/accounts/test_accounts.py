@@ -157,3 +157,15 @@ def test_admin_login_for_a_signed_in_non_staff_user_is_403(client):
 
     assert response.redirect_chain == [("/admin/login/?next=/admin/", 302)]
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("next_value", ["https://elsewhere.example/", "//elsewhere.example/"])
+def test_admin_login_never_redirects_to_another_site(client, next_value):
+    client.force_login(make_user(is_staff=True))
+
+    signed_in = client.get("/admin/login/", {"next": next_value})
+    client.logout()
+    anonymous = client.get("/admin/login/", {"next": next_value})
+
+    assert signed_in["Location"] == "/admin/"
+    assert anonymous["Location"] == "/accounts/login/?next=/admin/"

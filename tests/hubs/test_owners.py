@@ -678,3 +678,42 @@ def test_contact_subject_with_a_newline_is_rejected(client):
 
     assert "Keep the subject on one line." in response.content.decode()
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("next_value", "expected"),
+    [
+        ("https://elsewhere.example/", "/account/"),
+        ("//elsewhere.example/", "/account/"),
+        ("/\\elsewhere.example/", "/account/"),
+        ("javascript:alert(1)", "/account/"),
+        ("", "/account/"),
+        ("/search/?industry=339920&near=Ogden", "/search/?industry=339920&near=Ogden"),
+    ],
+)
+def test_interest_add_redirects_only_within_the_site(owner_client, owner, next_value, expected):
+    business = make_business()
+    business.owners.add(owner)
+    data = {"business": business.pk, "industry": business.industry.pk, "next": next_value}
+
+    response = owner_client.post(reverse("hubs:interest_add"), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == expected
+    assert list(business.interests.values_list("industry", flat=True)) == [business.industry.pk]
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "", "١٢", "-1", "9" * 30])
+def test_interest_add_with_a_malformed_id_is_404_and_saves_nothing(owner_client, owner, value):
+    business = make_business()
+    business.owners.add(owner)
+
+    as_business = owner_client.post(
+        reverse("hubs:interest_add"), {"business": value, "industry": business.industry.pk}
+    )
+    as_industry = owner_client.post(
+        reverse("hubs:interest_add"), {"business": business.pk, "industry": value}
+    )
+
+    assert (as_business.status_code, as_industry.status_code) == (404, 404)
+    assert not business.interests.exists()
