@@ -162,6 +162,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Industry Hubs] "
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# How many proxies of ours stand in front of the site (the TLS proxy: 1). Rate limits count the
+# client address that the outermost of them saw; 0 counts the connecting address, and
+# X-Forwarded-For, which anyone can send, is then ignored.
+TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 # Per-IP and per-key limits, counted in the shared cache below so that every worker sees them.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
