@@ -172,6 +172,26 @@ def invite_accept(request, token):
     return render(request, "hubs/invite_accept.html", {"business": business})
 
 
+def _hubs_visible_to(user, hubs):
+    """Approved hubs; a hub under review only to curators and its own organizers."""
+    pending = [hub.pk for hub in hubs if hub.status != Hub.Status.APPROVED]
+    organized = set()
+    if pending and not user.is_staff:
+        organized = set(
+            Membership.objects.filter(
+                hub__in=pending,
+                business__owners=user,
+                role=Membership.Role.ORGANIZER,
+                state=Membership.State.ACTIVE,
+            ).values_list("hub", flat=True)
+        )
+    return [
+        hub
+        for hub in hubs
+        if hub.status == Hub.Status.APPROVED or user.is_staff or hub.pk in organized
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def hub_create(request):
@@ -201,9 +221,11 @@ def hub_create(request):
             else:
                 messages.success(request, f"{hub.name} is registered.")
                 return redirect("hubs:hub_manage", slug=hub.slug)
+    shown = _hubs_visible_to(request.user, nearby)
     context = {
         "form": form,
-        "nearby": nearby,
+        "nearby": shown,
+        "under_review": len(nearby) - len(shown),
         "has_business": form.fields["business"].queryset.exists(),
     }
     return render(request, "hubs/hub_create.html", context)

@@ -717,3 +717,56 @@ def test_interest_add_with_a_malformed_id_is_404_and_saves_nothing(owner_client,
 
     assert (as_business.status_code, as_industry.status_code) == (404, 404)
     assert not business.interests.exists()
+
+
+@pytest.fixture
+def pending_tonga_hub():
+    organizer = make_user(email="organizer@example.org")
+    hub, _, _ = _hub_with_organizer(
+        organizer,
+        name="Secret Sail Loft",
+        status=Hub.Status.PENDING,
+        latitude=-21.1,
+        longitude=-175.2,
+    )
+    return hub, organizer
+
+
+def _start_hub_near(client, user, industry):
+    business = make_business(industry=industry)
+    business.owners.add(user)
+    client.force_login(user)
+    data = {
+        "name": "Tonga Sail Makers",
+        "industry": industry.code,
+        "business": business.pk,
+        "place_text": "-21.11, -175.21",
+        "description": "Sails.",
+    }
+    return client.post(reverse("hubs:hub_create"), data)
+
+
+def test_hub_create_hides_a_pending_hub_from_other_owners(client, pending_tonga_hub):
+    hub, _ = pending_tonga_hub
+
+    response = _start_hub_near(client, make_user(email="other@example.org"), hub.industry)
+
+    page = response.content.decode()
+    assert response.context["nearby"] == []
+    assert "A hub of this industry nearby is under review." in page
+    assert "Secret Sail Loft" not in page
+    assert not Hub.objects.filter(name="Tonga Sail Makers").exists()
+
+
+@pytest.mark.parametrize("viewer", ["organizer", "curator"])
+def test_hub_create_shows_a_pending_hub_to_its_organizers_and_curators(
+    client, pending_tonga_hub, viewer
+):
+    hub, organizer = pending_tonga_hub
+    user = organizer if viewer == "organizer" else make_user(is_staff=True)
+
+    response = _start_hub_near(client, user, hub.industry)
+
+    assert [h.name for h in response.context["nearby"]] == ["Secret Sail Loft"]
+    assert "A hub of this industry nearby is under review." not in response.content.decode()
+    assert not Hub.objects.filter(name="Tonga Sail Makers").exists()
