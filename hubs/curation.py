@@ -119,8 +119,9 @@ def _other_side(membership, target):
 
 @transaction.atomic
 def merge_hubs(*, survivor, duplicate):
-    """Fold ``duplicate`` into ``survivor``: members, partners, mentions, flags and secondary
-    industries move; the older creation date stays; the old URL redirects."""
+    """Fold ``duplicate`` into ``survivor``: members, partners, mentions, news updates, flags,
+    secondary industries and, if the survivor has none, the cover image move; the older creation
+    date stays; the old URL redirects."""
     if survivor.pk == duplicate.pk:
         raise ValueError("Choose two different hubs.")
     _move_memberships(list(duplicate.memberships.all()), hub=survivor)
@@ -129,7 +130,10 @@ def merge_hubs(*, survivor, duplicate):
             partner.hub = survivor
             partner.save(update_fields=["hub"])
     duplicate.mentions.update(hub=survivor)
+    duplicate.updates.update(hub=survivor)
     duplicate.flags.update(hub=survivor)
+    if not survivor.cover_image:
+        survivor.cover_image = duplicate.cover_image.name
     survivor.secondary_industries.add(*duplicate.secondary_industries.all())
     for field in ["description", "mission", "website", "linkedin_url", "x_url", "facebook_url"]:
         if not getattr(survivor, field):
@@ -148,7 +152,8 @@ def merge_hubs(*, survivor, duplicate):
 
 @transaction.atomic
 def merge_businesses(*, survivor, duplicate):
-    """Fold ``duplicate`` into ``survivor``: owners, memberships, interests and flags move."""
+    """Fold ``duplicate`` into ``survivor``: owners, memberships, interests, flags and, if the
+    survivor has none, the logo move."""
     if survivor.pk == duplicate.pk:
         raise ValueError("Choose two different businesses.")
     survivor.owners.add(*duplicate.owners.all())
@@ -159,6 +164,8 @@ def merge_businesses(*, survivor, duplicate):
             interest.business = survivor
             interest.save(update_fields=["business"])
     duplicate.flags.update(business=survivor)
+    if not survivor.logo:
+        survivor.logo = duplicate.logo.name
     for field in ["description", "website", "address", "size", "founded_year"]:
         if not getattr(survivor, field):
             setattr(survivor, field, getattr(duplicate, field))
