@@ -24,6 +24,10 @@ from hubs.models import (
 from hubs.pagecache import bump_directory_version
 from hubs.services import organizer_emails, owner_emails, send_after_commit
 
+CURATORS_GROUP = "Curators"
+# Models of the directory that curators do not edit: the gazetteer's name index is loaded whole
+# by a command (seed_demo) and has no admin page.
+NOT_CURATED = {"placename"}
 CONFIRM_LINK_MAX_AGE = 60 * 24 * 3600  # Seconds a freshness email's link stays valid.
 DUPLICATE_DISTANCE_KM = 30
 DUPLICATE_NAME_SIMILARITY = 0.75
@@ -251,3 +255,17 @@ def remind_stale(*, confirm_url, now=None, dry_run=False):
             for hub in overdue
         )
     return len(hubs), len(businesses), len(overdue)
+
+
+def curators_group_sync(**kwargs):
+    """Give the Curators group every permission on the directory's models (their history
+    included), so a new model is curated as soon as it is migrated. A post_migrate receiver,
+    run after Django has created the permissions; it takes any arguments."""
+    from django.contrib.auth.models import Group, Permission
+
+    curators, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
+    curators.permissions.set(
+        Permission.objects.filter(content_type__app_label="hubs").exclude(
+            content_type__model__in=NOT_CURATED
+        )
+    )

@@ -526,3 +526,54 @@ def test_merge_businesses_moves_the_logo(settings, tmp_path):
     survivor.refresh_from_db()
     assert survivor.logo.name == "businesses/logos/logo.png"
     assert survivor.logo.read() == b"logo bytes"
+
+
+def test_every_content_model_is_in_the_admin_and_the_curators_group():
+    from django.apps import apps
+    from django.contrib import admin
+    from django.contrib.auth.models import Permission
+
+    models = [
+        m
+        for m in apps.get_app_config("hubs").get_models()
+        if m._meta.model_name not in curation.NOT_CURATED
+    ]
+    content = [m for m in models if not m._meta.model_name.startswith("historical")]
+    granted = set(
+        Group.objects.get(name="Curators").permissions.values_list(
+            "content_type__model", "codename"
+        )
+    )
+
+    assert [m.__name__ for m in content if m not in admin.site._registry] == []
+    assert granted == set(
+        Permission.objects.filter(content_type__model__in=[m._meta.model_name for m in models])
+        .filter(content_type__app_label="hubs")
+        .values_list("content_type__model", "codename")
+    )
+    assert ("update", "delete_update") in granted
+    assert ("placename", "change_placename") not in granted
+
+
+def test_migrate_restores_the_curators_permissions(django_db_blocker):
+    from django.contrib.auth.models import Permission
+    from django.core.management import call_command
+
+    curators = Group.objects.get(name="Curators")
+    before = set(curators.permissions.all())
+    curators.permissions.remove(Permission.objects.get(codename="change_hub"))
+
+    call_command("migrate", verbosity=0)
+
+    assert set(curators.permissions.all()) == before
+
+
+def test_curator_can_take_a_hub_update_down(client, curator):
+    from hubs.models import Update
+
+    update = Update.objects.create(hub=make_hub(), title="Buy pills", body="Spam.")
+
+    response = client.post(reverse("admin:hubs_update_delete", args=[update.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Update.objects.filter(pk=update.pk).exists()
