@@ -178,6 +178,9 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_email": "3/m/user",
     "contact": "5/h/user,20/d/user",
+    # Ours, counted the same way: invitations mail any address, flags reach the curators.
+    "invite": "5/h/user,20/d/user",
+    "flag": "10/h/user,30/d/user",
 }
 
 # "default" holds the rate-limit counters (allauth reads them there) and the directory version,

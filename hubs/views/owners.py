@@ -144,6 +144,10 @@ def business_invite(request, slug):
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _refused(request, "Enter a valid email address.", business)
+    if not services.within_rate_limit(request, "invite"):
+        return _refused(
+            request, "You have sent many invitations recently; please try again later.", business
+        )
     token = signing.dumps({"b": business.pk, "e": form.cleaned_data["email"].lower()})
     services.invite_send(
         business=business,
@@ -388,7 +392,7 @@ def interest_add(request):
 def _contact(request, *, about, recipients, back):
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not services.contact_allowed(request):
+        if not services.within_rate_limit(request, "contact"):
             form.add_error(None, "You have sent many messages recently; please try again later.")
         else:
             services.contact_send(
@@ -418,6 +422,9 @@ def contact_hub(request, slug):
 def _flag(request, *, target, **flag_fields):
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not services.within_rate_limit(request, "flag"):
+            form.add_error(None, "You have sent many reports recently; please try again later.")
+            return render(request, "hubs/flag.html", {"form": form, "target": target})
         form.instance.created_by = request.user
         for field, value in flag_fields.items():
             setattr(form.instance, field, value)

@@ -770,3 +770,36 @@ def test_hub_create_shows_a_pending_hub_to_its_organizers_and_curators(
     assert [h.name for h in response.context["nearby"]] == ["Secret Sail Loft"]
     assert "A hub of this industry nearby is under review." not in response.content.decode()
     assert not Hub.objects.filter(name="Tonga Sail Makers").exists()
+
+
+def test_business_invitations_are_rate_limited_per_user(
+    owner_client, owner, django_capture_on_commit_callbacks
+):
+    business = make_business()
+    business.owners.add(owner)
+    url = reverse("hubs:business_invite", args=[business.slug])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(6):
+            last = owner_client.post(url, {"email": f"person{n}@example.org"}, follow=True)
+
+    assert [m.to for m in mail.outbox] == [[f"person{n}@example.org"] for n in range(5)]
+    assert "You have sent many invitations recently; please try again later." in (
+        last.content.decode()
+    )
+
+
+def test_flags_are_rate_limited_per_user(owner_client, owner):
+    from hubs.models import Flag
+
+    hub = make_hub()
+    url = reverse("hubs:hub_flag", args=[hub.slug])
+
+    for n in range(11):
+        last = owner_client.post(url, {"reason": "spam", "note": f"report {n}"})
+
+    assert last.status_code == 200
+    assert "You have sent many reports recently; please try again later." in last.content.decode()
+    assert sorted(Flag.objects.filter(hub=hub).values_list("note", flat=True)) == sorted(
+        f"report {n}" for n in range(10)
+    )
