@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hubs import services
 from hubs.models import Business, Interest, Membership
+from hubs.nexturl import next_url
 from hubs.services import ActionRefused
 
 
@@ -81,11 +81,9 @@ def delete_account(request):
 
 def admin_login(request, extra_context=None):
     """The admin's log-in, replaced by the site's, which django-allauth rate-limits."""
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("admin:index")
+    after = next_url(request, request.GET.get("next"), default="admin:index")
     if not request.user.is_authenticated:
-        return redirect_to_login(next_url or reverse("admin:index"), reverse("account_login"))
+        return redirect_to_login(after, reverse("account_login"))
     if not request.user.is_staff:
         raise PermissionDenied("Your account has no access to the curators' admin.")
-    return redirect(next_url or "admin:index")
+    return redirect(after)

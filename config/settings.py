@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so that it sees exceptions raised by the views first.
+    "hubs.middleware.RateLimitStoreDownMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -160,6 +162,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Industry Hubs] "
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# How many proxies of ours stand in front of the site (the TLS proxy: 1). Rate limits count the
+# client address that the outermost of them saw; 0 counts the connecting address, and
+# X-Forwarded-For, which anyone can send, is then ignored.
+TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 # Per-IP and per-key limits, counted in the shared cache below so that every worker sees them.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -171,18 +178,29 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_email": "3/m/user",
     "contact": "5/h/user,20/d/user",
+    # Ours, counted the same way: invitations mail any address, flags reach the curators.
+    "invite": "5/h/user,20/d/user",
+    "flag": "10/h/user,30/d/user",
 }
 
-# The cache holds rate-limit counters, so production needs one store shared by all workers.
+# "default" holds the rate-limit counters (allauth reads them there) and the directory version,
+# so production needs one store shared by all workers. Cached pages live apart, in "pages": a
+# bounded store in each worker's memory, so no flood of pages can evict a counter.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must point at Redis, which holds the rate limits.")
+PAGE_CACHE_MAX_ENTRIES = _env_int("PAGE_CACHE_MAX_ENTRIES", 500)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_MAX_ENTRIES},
+    },
 }
 
 LANGUAGE_CODE = "en-us"
@@ -284,9 +302,11 @@ HUB_DUPLICATE_RADIUS_KM = _env_int("HUB_DUPLICATE_RADIUS_KM", 50)
 INTEREST_THRESHOLD = _env_int("INTEREST_THRESHOLD", 3)
 INTEREST_RADIUS_KM = _env_int("INTEREST_RADIUS_KM", 50)
 
-# Curators' imports run in one transaction; exported cells that look like formulas are escaped.
+# Curators' imports run in one transaction. Exported cells that look like formulas are quoted by
+# the resources themselves (hubs.opendata.safe_cell, the rule of every CSV the site writes); the
+# library's own escaping, which only strips one leading "=", is off.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Listings not confirmed for this many months are asked to confirm; hubs still unconfirmed

@@ -31,6 +31,7 @@ from hubs.models import (
     Region,
     Resource,
     UnmatchedIndustryText,
+    Update,
 )
 
 
@@ -442,3 +443,14 @@ class BusinessRedirectAdmin(admin.ModelAdmin):
     list_display = ["old_slug", "business", "created_at"]
     search_fields = ["old_slug", "business__name"]
     autocomplete_fields = ["business"]
+
+
+@admin.register(Update)
+class UpdateAdmin(admin.ModelAdmin):
+    """Hub news: curators take abuse down here."""
+
+    list_display = ["title", "hub", "posted_by", "created_at"]
+    list_select_related = ["hub", "posted_by"]
+    search_fields = ["title", "body", "hub__name"]
+    autocomplete_fields = ["hub"]
+    raw_id_fields = ["posted_by"]

@@ -6,8 +6,15 @@ class HubsConfig(AppConfig):
     verbose_name = "Directory"
 
     def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+        from hubs.curation import curators_group_sync
+
+        # After every migrate (Django's own permissions receiver runs first: it is connected by
+        # django.contrib.auth, earlier in INSTALLED_APPS).
+        post_migrate.connect(curators_group_sync, sender=self, dispatch_uid="curators-group")
+
         # Cached public pages go stale whenever a row they may show changes.
-        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from hubs import models
         from hubs.pagecache import bump_directory_version

@@ -24,6 +24,10 @@ from hubs.models import (
 from hubs.pagecache import bump_directory_version
 from hubs.services import organizer_emails, owner_emails, send_after_commit
 
+CURATORS_GROUP = "Curators"
+# Models of the directory that curators do not edit: the gazetteer's name index is loaded whole
+# by a command (seed_demo) and has no admin page.
+NOT_CURATED = {"placename"}
 CONFIRM_LINK_MAX_AGE = 60 * 24 * 3600  # Seconds a freshness email's link stays valid.
 DUPLICATE_DISTANCE_KM = 30
 DUPLICATE_NAME_SIMILARITY = 0.75
@@ -119,8 +123,9 @@ def _other_side(membership, target):
 
 @transaction.atomic
 def merge_hubs(*, survivor, duplicate):
-    """Fold ``duplicate`` into ``survivor``: members, partners, mentions, flags and secondary
-    industries move; the older creation date stays; the old URL redirects."""
+    """Fold ``duplicate`` into ``survivor``: members, partners, mentions, news updates, flags,
+    secondary industries and, if the survivor has none, the cover image move; the older creation
+    date stays; the old URL redirects."""
     if survivor.pk == duplicate.pk:
         raise ValueError("Choose two different hubs.")
     _move_memberships(list(duplicate.memberships.all()), hub=survivor)
@@ -129,7 +134,10 @@ def merge_hubs(*, survivor, duplicate):
             partner.hub = survivor
             partner.save(update_fields=["hub"])
     duplicate.mentions.update(hub=survivor)
+    duplicate.updates.update(hub=survivor)
     duplicate.flags.update(hub=survivor)
+    if not survivor.cover_image:
+        survivor.cover_image = duplicate.cover_image.name
     survivor.secondary_industries.add(*duplicate.secondary_industries.all())
     for field in ["description", "mission", "website", "linkedin_url", "x_url", "facebook_url"]:
         if not getattr(survivor, field):
@@ -148,7 +156,8 @@ def merge_hubs(*, survivor, duplicate):
 
 @transaction.atomic
 def merge_businesses(*, survivor, duplicate):
-    """Fold ``duplicate`` into ``survivor``: owners, memberships, interests and flags move."""
+    """Fold ``duplicate`` into ``survivor``: owners, memberships, interests, flags and, if the
+    survivor has none, the logo move."""
     if survivor.pk == duplicate.pk:
         raise ValueError("Choose two different businesses.")
     survivor.owners.add(*duplicate.owners.all())
@@ -159,6 +168,8 @@ def merge_businesses(*, survivor, duplicate):
             interest.business = survivor
             interest.save(update_fields=["business"])
     duplicate.flags.update(business=survivor)
+    if not survivor.logo:
+        survivor.logo = duplicate.logo.name
     for field in ["description", "website", "address", "size", "founded_year"]:
         if not getattr(survivor, field):
             setattr(survivor, field, getattr(duplicate, field))
@@ -244,3 +255,17 @@ def remind_stale(*, confirm_url, now=None, dry_run=False):
             for hub in overdue
         )
     return len(hubs), len(businesses), len(overdue)
+
+
+def curators_group_sync(**kwargs):
+    """Give the Curators group every permission on the directory's models (their history
+    included), so a new model is curated as soon as it is migrated. A post_migrate receiver,
+    run after Django has created the permissions; it takes any arguments."""
+    from django.contrib.auth.models import Group, Permission
+
+    curators, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
+    curators.permissions.set(
+        Permission.objects.filter(content_type__app_label="hubs").exclude(
+            content_type__model__in=NOT_CURATED
+        )
+    )

@@ -35,6 +35,13 @@ class PlaceField(forms.CharField):
         return resolution
 
 
+def _position(lat, lng):
+    """A position already checked as two numbers in range. Built directly, not by resolving
+    "lat, lng" text again: str(0.00001) is "1e-05", which no typed coordinate pattern accepts."""
+    text = ", ".join(f"{value:.6f}".rstrip("0").rstrip(".") for value in (lat, lng))
+    return gazetteer.Resolution(query=text, latitude=lat, longitude=lng)
+
+
 class SearchForm(forms.Form):
     """The "find your hub" form: what you make and where you are."""
 
@@ -105,7 +112,7 @@ class SearchForm(forms.Form):
                 self.add_error("near", resolution.error)
             cleaned["place"] = resolution
         elif lat is not None and lng is not None:
-            cleaned["place"] = gazetteer.resolve(f"{lat}, {lng}")
+            cleaned["place"] = _position(lat, lng)
         return cleaned
 
     def radius_km(self, unit, default_km):
@@ -163,7 +170,7 @@ class LocatedFormMixin:
         lat, lng = cleaned.get("latitude"), cleaned.get("longitude")
         text = cleaned.get("place_text", "")
         if lat is not None and lng is not None:
-            resolution = gazetteer.resolve(f"{lat}, {lng}")
+            resolution = _position(lat, lng)
             town = gazetteer.nearest_city(lat=lat, lng=lng)
             resolution.place = town
             return resolution

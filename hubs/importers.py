@@ -10,7 +10,7 @@ from import_export import fields, resources, widgets
 
 from hubs import gazetteer, vocabulary
 from hubs.models import Business, Hub, Industry, Resource
-from hubs.opendata import looks_like_formula
+from hubs.opendata import looks_like_formula, safe_cell
 from hubs.regions import region_for_point
 
 MAX_ROWS = 5000
@@ -41,6 +41,10 @@ class PlacedResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = False
         clean_model_instances = True
+
+    def export_field(self, field, instance, **kwargs):
+        """Every exported cell passes the open data's formula rule (a spreadsheet runs none)."""
+        return safe_cell(super().export_field(field, instance, **kwargs))
 
     def before_import(self, dataset, **kwargs):
         headers = {h.strip().lower() for h in dataset.headers or []}

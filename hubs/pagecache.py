@@ -4,15 +4,45 @@ Searches and hub pages cost a dozen queries; most visitors ask the same few ques
 kept for ``PAGE_CACHE_SECONDS`` under a key that includes the directory's version, which every
 write to the directory's rows bumps (see ``HubsConfig.ready``), so an edit shows at once.
 Signed-in visitors, pages that set cookies and requests carrying messages are never cached.
+
+The key holds only what a page reads: its path, the query parameters the view declares (a request
+with any other parameter, or one given twice, is served uncached, since pages echo their query in
+links), the unit cookie when valid, and the host and scheme that canonical links are built from.
+Pages live in their own bounded cache alias (``pages``, ``PAGE_CACHE_MAX_ENTRIES``), so no flood
+of pages can evict the rate-limit counters kept in ``default``; the directory version stays in
+``default``, shared by every worker.
+
+The cache only saves work: when it is unreachable, pages are built and served uncached and the
+outage is logged once (until the cache answers again).
 """
 
 import functools
 import hashlib
+import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "directory-version"
+UNITS = {"km", "mi"}  # The unit cookie's valid values (see hubs.forms.UNIT_CHOICES).
+
+_cache_down = False
+
+
+def _cache_failed():
+    global _cache_down
+    if not _cache_down:
+        _cache_down = True
+        logger.warning("The cache is unreachable; pages are served uncached until it is back.")
+
+
+def _cache_answered():
+    global _cache_down
+    if _cache_down:
+        _cache_down = False
+        logger.warning("The cache answers again; pages are cached.")
 
 
 def directory_version():
@@ -28,31 +58,59 @@ def bump_directory_version(**kwargs):
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # Not set yet, or evicted: start a new series.
-        cache.set(VERSION_KEY, 2, timeout=None)
+        try:
+            cache.set(VERSION_KEY, 2, timeout=None)
+        except Exception:
+            _cache_failed()
+    except Exception:  # Unreachable: the write it follows must still succeed.
+        _cache_failed()
 
 
-def _cacheable(request):
+def _cacheable(request, reads):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
         and not request.user.is_authenticated
         and "messages" not in request.COOKIES  # A message is for this visitor alone.
+        and all(name in reads and len(request.GET.getlist(name)) == 1 for name in request.GET)
     )
 
 
-def cache_for_visitors(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        path = request.get_full_path().encode()
-        unit = request.COOKIES.get("unit", "")
-        key = f"page:{directory_version()}:{unit}:{hashlib.sha256(path).hexdigest()}"
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.cookies:
-                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-        return response
+def _page_key(request, version):
+    unit = request.COOKIES.get("unit", "")
+    where = f"{request.scheme}://{request.get_host()}"
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{version}:{where}:{unit if unit in UNITS else ''}:{path}"
 
-    return wrapper
+
+def cache_for_visitors(*, reads=()):
+    """Cache the view's page for anonymous visitors; ``reads`` names the query parameters it
+    reads."""
+    reads = frozenset(reads)
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable(request, reads):
+                return view(request, *args, **kwargs)
+            pages = caches["pages"]
+            # Any failure of the cache backend (Redis down, a timeout) must not fail the page.
+            try:
+                key = _page_key(request, directory_version())
+                response = pages.get(key)
+            except Exception:
+                _cache_failed()
+                return view(request, *args, **kwargs)
+            _cache_answered()
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code == 200 and not response.cookies:
+                    try:
+                        pages.set(key, response, settings.PAGE_CACHE_SECONDS)
+                    except Exception:
+                        _cache_failed()
+            return response
+
+        return wrapper
+
+    return decorator

@@ -273,8 +273,9 @@ def invite_send(*, business, email, url, sender):
     )
 
 
-def contact_allowed(request):
-    """Whether the user may send another message now (a shared, per-user rate limit)."""
+def within_rate_limit(request, action):
+    """Whether the user may do ``action`` ("contact", "invite", "flag") once more now, and count
+    it: the limits are in ACCOUNT_RATE_LIMITS, counted per user in the shared cache."""
     from allauth.core import ratelimit
 
-    return ratelimit.consume(request, action="contact", user=request.user)
+    return ratelimit.consume(request, action=action, user=request.user)

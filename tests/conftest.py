@@ -33,8 +33,10 @@ def superuser(db):
 def _empty_cache():
     """Each test starts with no cached page, rate-limit counter or directory version: the
     database rolls back between tests, and the cache must not remember rows it lost."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()

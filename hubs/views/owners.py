@@ -28,9 +28,19 @@ from hubs.forms import (
     UpdateForm,
 )
 from hubs.models import Business, Hub, Industry, Membership
+from hubs.nexturl import next_url
 from hubs.services import ActionRefused
 
 INVITE_MAX_AGE = 7 * 24 * 3600
+
+
+def _posted_id(request, name):
+    """A row's id from the form; anything but a whole number a database column holds names no
+    row (404)."""
+    value = request.POST.get(name, "")
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        raise Http404
+    return int(value)
 
 
 def _my_business(request, slug):
@@ -134,6 +144,10 @@ def business_invite(request, slug):
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _refused(request, "Enter a valid email address.", business)
+    if not services.within_rate_limit(request, "invite"):
+        return _refused(
+            request, "You have sent many invitations recently; please try again later.", business
+        )
     token = signing.dumps({"b": business.pk, "e": form.cleaned_data["email"].lower()})
     services.invite_send(
         business=business,
@@ -160,6 +174,26 @@ def invite_accept(request, token):
         messages.success(request, f"You are now an owner of {business.name}.")
         return redirect(business)
     return render(request, "hubs/invite_accept.html", {"business": business})
+
+
+def _hubs_visible_to(user, hubs):
+    """Approved hubs; a hub under review only to curators and its own organizers."""
+    pending = [hub.pk for hub in hubs if hub.status != Hub.Status.APPROVED]
+    organized = set()
+    if pending and not user.is_staff:
+        organized = set(
+            Membership.objects.filter(
+                hub__in=pending,
+                business__owners=user,
+                role=Membership.Role.ORGANIZER,
+                state=Membership.State.ACTIVE,
+            ).values_list("hub", flat=True)
+        )
+    return [
+        hub
+        for hub in hubs
+        if hub.status == Hub.Status.APPROVED or user.is_staff or hub.pk in organized
+    ]
 
 
 @login_required
@@ -191,9 +225,11 @@ def hub_create(request):
             else:
                 messages.success(request, f"{hub.name} is registered.")
                 return redirect("hubs:hub_manage", slug=hub.slug)
+    shown = _hubs_visible_to(request.user, nearby)
     context = {
         "form": form,
-        "nearby": nearby,
+        "nearby": shown,
+        "under_review": len(nearby) - len(shown),
         "has_business": form.fields["business"].queryset.exists(),
     }
     return render(request, "hubs/hub_create.html", context)
@@ -342,21 +378,21 @@ def update_add(request, slug):
 @login_required
 @require_POST
 def interest_add(request):
-    business = get_object_or_404(Business, pk=request.POST.get("business"), owners=request.user)
-    industry = get_object_or_404(Industry, pk=request.POST.get("industry"))
+    business = get_object_or_404(Business, pk=_posted_id(request, "business"), owners=request.user)
+    industry = get_object_or_404(Industry, pk=_posted_id(request, "industry"))
     count = services.interest_record(business=business, industry=industry)
     messages.success(
         request,
         f"Noted. {count} business{'es' if count != 1 else ''} near {business.city} "
         f"would join a {industry.title.lower()} hub.",
     )
-    return redirect(request.POST.get("next") or "accounts:dashboard")
+    return redirect(next_url(request, request.POST.get("next"), default="accounts:dashboard"))
 
 
 def _contact(request, *, about, recipients, back):
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not services.contact_allowed(request):
+        if not services.within_rate_limit(request, "contact"):
             form.add_error(None, "You have sent many messages recently; please try again later.")
         else:
             services.contact_send(
@@ -386,6 +422,9 @@ def contact_hub(request, slug):
 def _flag(request, *, target, **flag_fields):
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not services.within_rate_limit(request, "flag"):
+            form.add_error(None, "You have sent many reports recently; please try again later.")
+            return render(request, "hubs/flag.html", {"form": form, "target": target})
         form.instance.created_by = request.user
         for field, value in flag_fields.items():
             setattr(form.instance, field, value)

@@ -26,6 +26,10 @@ from hubs.models import (
 from hubs.pagecache import cache_for_visitors
 
 PAGE_SIZE = 20
+# The query parameters each cached page reads (any other keeps a request out of the page cache).
+SEARCH_PARAMS = [*SearchForm.base_fields, "page"]
+HUB_LIST_PARAMS = [*HubFilter.base_filters, "page"]
+BUSINESS_LIST_PARAMS = [*BusinessFilter.base_filters, "page"]
 UNIT_COOKIE = "unit"
 HOME_MAP_LIMIT = 500
 RESOURCE_RADIUS_KM = 200
@@ -125,7 +129,7 @@ def _unit(request, form, resolution):
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors()
 def home(request):
     top_hubs = queries.public_hubs().order_by("-member_count")[:HOME_MAP_LIMIT]
     figures = {
@@ -141,7 +145,7 @@ def home(request):
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors(reads=SEARCH_PARAMS)
 def search(request):
     form = SearchForm(request.GET)
     if not form.is_valid() or form.cleaned_data["place"] is None:
@@ -199,7 +203,7 @@ def _around_industry(request, industry, related, point, radius_km):
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors(reads=HUB_LIST_PARAMS)
 def hub_list(request):
     hub_filter = HubFilter(request.GET, queryset=queries.public_hubs().order_by("name"))
     page = Paginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -228,7 +232,7 @@ def _visitor_memberships(request, hub):
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors()
 def hub_detail(request, slug):
     hub = (
         Hub.objects.select_related("industry", "region", "region__parent", "region__parent__parent")
@@ -289,14 +293,14 @@ def _hub_sharing(request, hub, members):
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors()
 def industry_list(request):
     sectors = Industry.objects.filter(parent=None).prefetch_related("children").order_by("code")
     return render(request, "hubs/industry_list.html", {"sectors": sectors})
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors()
 def industry_detail(request, slug):
     industry = get_object_or_404(Industry.objects.select_related("parent"), slug=slug)
     hubs = list(queries.hubs_of_industry(industry).order_by("-member_count", "name")[:200])
@@ -317,7 +321,7 @@ def industry_detail(request, slug):
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors()
 def region_list(request):
     countries = (
         Region.objects.filter(kind=Region.Kind.COUNTRY)
@@ -329,7 +333,7 @@ def region_list(request):
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors(reads=["page"])
 def region_detail(request, slug):
     region = get_object_or_404(Region.objects.select_related("parent", "parent__parent"), slug=slug)
     hubs = list(queries.region_hubs(region).order_by("-member_count", "name")[:200])
@@ -362,7 +366,7 @@ def region_detail(request, slug):
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors(reads=BUSINESS_LIST_PARAMS)
 def business_list(request):
     queryset = Business.objects.select_related("industry", "region").order_by("name")
     business_filter = BusinessFilter(request.GET, queryset=queryset)
@@ -371,7 +375,7 @@ def business_list(request):
 
 
 @require_GET
-@cache_for_visitors
+@cache_for_visitors()
 def business_detail(request, slug):
     business = (
         Business.objects.select_related("industry", "region", "region__parent")

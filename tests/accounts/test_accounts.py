@@ -157,3 +157,81 @@ def test_admin_login_for_a_signed_in_non_staff_user_is_403(client):
 
     assert response.redirect_chain == [("/admin/login/?next=/admin/", 302)]
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("next_value", ["https://elsewhere.example/", "//elsewhere.example/"])
+def test_admin_login_never_redirects_to_another_site(client, next_value):
+    client.force_login(make_user(is_staff=True))
+
+    signed_in = client.get("/admin/login/", {"next": next_value})
+    client.logout()
+    anonymous = client.get("/admin/login/", {"next": next_value})
+
+    assert signed_in["Location"] == "/admin/"
+    assert anonymous["Location"] == "/accounts/login/?next=/admin/"
+
+
+def _fail_logins(client, user, times, **headers):
+    for _ in range(times):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"}, **headers)
+
+
+def _verified_owner():
+    from allauth.account.models import EmailAddress
+
+    user = make_user(email="owner@example.org", password=PASSPHRASE)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def test_behind_one_trusted_proxy_login_limits_count_each_client(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = _verified_owner()
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    # The attacker forges a first entry; the proxy appends the address it really saw.
+    _fail_logins(client, user, 10, HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9", **proxy)
+
+    blocked = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSPHRASE},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        **proxy,
+    )
+    owner = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSPHRASE},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+
+    assert "Too many failed login attempts" in blocked.content.decode()
+    assert owner.status_code == 302
+    assert owner["Location"] == "/account/"
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_changes_no_bucket(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    user = _verified_owner()
+    for n in range(10):
+        _fail_logins(
+            client, user, 1, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}", REMOTE_ADDR="203.0.113.9"
+        )
+
+    blocked = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSPHRASE},
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+        REMOTE_ADDR="203.0.113.9",
+    )
+
+    assert "Too many failed login attempts" in blocked.content.decode()
+    assert "_auth_user_id" not in blocked.wsgi_request.session
+
+
+def test_a_forwarded_for_shorter_than_the_proxy_count_uses_the_connecting_address(rf, settings):
+    from accounts.adapter import AccountAdapter
+
+    settings.TRUSTED_PROXY_COUNT = 2
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="192.0.2.1", REMOTE_ADDR="10.0.0.2")
+
+    assert AccountAdapter().get_client_ip(request) == "10.0.0.2"

@@ -391,8 +391,8 @@ def test_admin_export_escapes_formula_cells(client, curator):
     body = b"".join(response.streaming_content if response.streaming else [response.content])
     lines = body.decode("utf-8-sig").splitlines()
     assert lines[0] == "name,description"
-    # The leading "=" that would make a spreadsheet run the cell is removed.
-    assert 'cmd|\' /C calc\'!A0,"HYPERLINK(""http://evil"")"' in lines
+    # A leading quote makes a spreadsheet show the cell as text (hubs.opendata.safe_cell).
+    assert lines[1] == '\'=cmd|\' /C calc\'!A0,"\'=HYPERLINK(""http://evil"")"'
     assert not any(cell.startswith("=") for line in lines for cell in line.split(","))
 
 
@@ -474,3 +474,106 @@ def test_confirmed_date_shows_on_the_public_page(client):
     response = client.get(hub.get_absolute_url())
 
     assert "confirmed by its organizers on 4 March 2026" in response.content.decode()
+
+
+def test_merge_hubs_moves_news_updates_and_the_cover_image(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from hubs.models import Update
+
+    settings.MEDIA_ROOT = tmp_path
+    industry = make_industry()
+    survivor = make_hub(industry=industry)
+    duplicate = make_hub(industry=industry)
+    duplicate.cover_image.save("cover.png", ContentFile(b"png bytes"))
+    Update.objects.create(hub=duplicate, title="We met", body="Twelve came.")
+    Update.objects.create(hub=survivor, title="Welcome", body="Hello.")
+
+    curation.merge_hubs(survivor=survivor, duplicate=duplicate)
+
+    survivor.refresh_from_db()
+    assert sorted(survivor.updates.values_list("title", flat=True)) == ["We met", "Welcome"]
+    assert survivor.cover_image.name == "hubs/covers/cover.png"
+    assert survivor.cover_image.read() == b"png bytes"
+
+
+def test_merge_hubs_keeps_the_survivors_own_cover_image(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    industry = make_industry()
+    survivor = make_hub(industry=industry)
+    duplicate = make_hub(industry=industry)
+    survivor.cover_image.save("mine.png", ContentFile(b"mine"))
+    duplicate.cover_image.save("theirs.png", ContentFile(b"theirs"))
+
+    curation.merge_hubs(survivor=survivor, duplicate=duplicate)
+
+    survivor.refresh_from_db()
+    assert survivor.cover_image.name == "hubs/covers/mine.png"
+
+
+def test_merge_businesses_moves_the_logo(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    survivor = make_business()
+    duplicate = make_business(industry=survivor.industry)
+    duplicate.logo.save("logo.png", ContentFile(b"logo bytes"))
+
+    curation.merge_businesses(survivor=survivor, duplicate=duplicate)
+
+    survivor.refresh_from_db()
+    assert survivor.logo.name == "businesses/logos/logo.png"
+    assert survivor.logo.read() == b"logo bytes"
+
+
+def test_every_content_model_is_in_the_admin_and_the_curators_group():
+    from django.apps import apps
+    from django.contrib import admin
+    from django.contrib.auth.models import Permission
+
+    models = [
+        m
+        for m in apps.get_app_config("hubs").get_models()
+        if m._meta.model_name not in curation.NOT_CURATED
+    ]
+    content = [m for m in models if not m._meta.model_name.startswith("historical")]
+    granted = set(
+        Group.objects.get(name="Curators").permissions.values_list(
+            "content_type__model", "codename"
+        )
+    )
+
+    assert [m.__name__ for m in content if m not in admin.site._registry] == []
+    assert granted == set(
+        Permission.objects.filter(content_type__model__in=[m._meta.model_name for m in models])
+        .filter(content_type__app_label="hubs")
+        .values_list("content_type__model", "codename")
+    )
+    assert ("update", "delete_update") in granted
+    assert ("placename", "change_placename") not in granted
+
+
+def test_migrate_restores_the_curators_permissions(django_db_blocker):
+    from django.contrib.auth.models import Permission
+    from django.core.management import call_command
+
+    curators = Group.objects.get(name="Curators")
+    before = set(curators.permissions.all())
+    curators.permissions.remove(Permission.objects.get(codename="change_hub"))
+
+    call_command("migrate", verbosity=0)
+
+    assert set(curators.permissions.all()) == before
+
+
+def test_curator_can_take_a_hub_update_down(client, curator):
+    from hubs.models import Update
+
+    update = Update.objects.create(hub=make_hub(), title="Buy pills", body="Spam.")
+
+    response = client.post(reverse("admin:hubs_update_delete", args=[update.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Update.objects.filter(pk=update.pk).exists()

@@ -678,3 +678,128 @@ def test_contact_subject_with_a_newline_is_rejected(client):
 
     assert "Keep the subject on one line." in response.content.decode()
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("next_value", "expected"),
+    [
+        ("https://elsewhere.example/", "/account/"),
+        ("//elsewhere.example/", "/account/"),
+        ("/\\elsewhere.example/", "/account/"),
+        ("javascript:alert(1)", "/account/"),
+        ("", "/account/"),
+        ("/search/?industry=339920&near=Ogden", "/search/?industry=339920&near=Ogden"),
+    ],
+)
+def test_interest_add_redirects_only_within_the_site(owner_client, owner, next_value, expected):
+    business = make_business()
+    business.owners.add(owner)
+    data = {"business": business.pk, "industry": business.industry.pk, "next": next_value}
+
+    response = owner_client.post(reverse("hubs:interest_add"), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == expected
+    assert list(business.interests.values_list("industry", flat=True)) == [business.industry.pk]
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "", "١٢", "-1", "9" * 30])
+def test_interest_add_with_a_malformed_id_is_404_and_saves_nothing(owner_client, owner, value):
+    business = make_business()
+    business.owners.add(owner)
+
+    as_business = owner_client.post(
+        reverse("hubs:interest_add"), {"business": value, "industry": business.industry.pk}
+    )
+    as_industry = owner_client.post(
+        reverse("hubs:interest_add"), {"business": business.pk, "industry": value}
+    )
+
+    assert (as_business.status_code, as_industry.status_code) == (404, 404)
+    assert not business.interests.exists()
+
+
+@pytest.fixture
+def pending_tonga_hub():
+    organizer = make_user(email="organizer@example.org")
+    hub, _, _ = _hub_with_organizer(
+        organizer,
+        name="Secret Sail Loft",
+        status=Hub.Status.PENDING,
+        latitude=-21.1,
+        longitude=-175.2,
+    )
+    return hub, organizer
+
+
+def _start_hub_near(client, user, industry):
+    business = make_business(industry=industry)
+    business.owners.add(user)
+    client.force_login(user)
+    data = {
+        "name": "Tonga Sail Makers",
+        "industry": industry.code,
+        "business": business.pk,
+        "place_text": "-21.11, -175.21",
+        "description": "Sails.",
+    }
+    return client.post(reverse("hubs:hub_create"), data)
+
+
+def test_hub_create_hides_a_pending_hub_from_other_owners(client, pending_tonga_hub):
+    hub, _ = pending_tonga_hub
+
+    response = _start_hub_near(client, make_user(email="other@example.org"), hub.industry)
+
+    page = response.content.decode()
+    assert response.context["nearby"] == []
+    assert "A hub of this industry nearby is under review." in page
+    assert "Secret Sail Loft" not in page
+    assert not Hub.objects.filter(name="Tonga Sail Makers").exists()
+
+
+@pytest.mark.parametrize("viewer", ["organizer", "curator"])
+def test_hub_create_shows_a_pending_hub_to_its_organizers_and_curators(
+    client, pending_tonga_hub, viewer
+):
+    hub, organizer = pending_tonga_hub
+    user = organizer if viewer == "organizer" else make_user(is_staff=True)
+
+    response = _start_hub_near(client, user, hub.industry)
+
+    assert [h.name for h in response.context["nearby"]] == ["Secret Sail Loft"]
+    assert "A hub of this industry nearby is under review." not in response.content.decode()
+    assert not Hub.objects.filter(name="Tonga Sail Makers").exists()
+
+
+def test_business_invitations_are_rate_limited_per_user(
+    owner_client, owner, django_capture_on_commit_callbacks
+):
+    business = make_business()
+    business.owners.add(owner)
+    url = reverse("hubs:business_invite", args=[business.slug])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(6):
+            last = owner_client.post(url, {"email": f"person{n}@example.org"}, follow=True)
+
+    assert [m.to for m in mail.outbox] == [[f"person{n}@example.org"] for n in range(5)]
+    assert "You have sent many invitations recently; please try again later." in (
+        last.content.decode()
+    )
+
+
+def test_flags_are_rate_limited_per_user(owner_client, owner):
+    from hubs.models import Flag
+
+    hub = make_hub()
+    url = reverse("hubs:hub_flag", args=[hub.slug])
+
+    for n in range(11):
+        last = owner_client.post(url, {"reason": "spam", "note": f"report {n}"})
+
+    assert last.status_code == 200
+    assert "You have sent many reports recently; please try again later." in last.content.decode()
+    assert sorted(Flag.objects.filter(hub=hub).values_list("note", flat=True)) == sorted(
+        f"report {n}" for n in range(10)
+    )

@@ -64,3 +64,71 @@ def test_pages_setting_a_cookie_are_not_cached(client):
     assert first.cookies["unit"].value == "km"
     assert second.cookies["unit"].value == "mi"
     assert "0.0 mi</strong> away" in second.content.decode()
+
+
+def _page_entries():
+    # LocMemCache keeps its entries in _cache: the count is what the bound is about.
+    from django.core.cache import caches
+
+    return len(caches["pages"]._cache)
+
+
+def test_unknown_query_parameters_add_no_cache_entry(client):
+    hub = make_hub()
+    client.get(hub.get_absolute_url())
+
+    for n in range(5):
+        client.get(hub.get_absolute_url(), {f"junk{n}": "x"})
+    client.get(reverse("hubs:search"), {"industry": "339920", "industry ": "x"})
+    client.get(reverse("hubs:search"), [("near", "Ogden, UT"), ("near", "Provo, UT")])
+
+    assert _page_entries() == 1
+
+
+def test_an_invalid_unit_cookie_shares_the_page_of_no_cookie(client, django_assert_num_queries):
+    hub = make_hub()
+    client.get(hub.get_absolute_url())
+
+    for value in ["zz", "km<script>", "x" * 50]:
+        client.cookies["unit"] = value
+        with django_assert_num_queries(0):
+            client.get(hub.get_absolute_url())
+
+    assert _page_entries() == 1
+
+
+def test_another_host_cannot_poison_the_canonical_links_others_get(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example.org"]
+    hub = make_hub()
+    client.get(hub.get_absolute_url(), HTTP_HOST="mirror.example.org")
+
+    response = client.get(hub.get_absolute_url())
+
+    canonical = f'<link rel="canonical" href="http://testserver{hub.get_absolute_url()}">'
+    assert canonical in response.content.decode()
+    assert "mirror.example.org" not in response.content.decode()
+
+
+def test_a_forged_forwarded_proto_cannot_poison_the_scheme_others_get(client):
+    hub = make_hub()
+    client.get(hub.get_absolute_url(), HTTP_X_FORWARDED_PROTO="https")
+
+    response = client.get(hub.get_absolute_url())
+
+    assert f"http://testserver{hub.get_absolute_url()}" in response.content.decode()
+    assert "https://testserver" not in response.content.decode()
+
+
+def test_pages_are_kept_apart_from_rate_limit_counters(client):
+    from django.core.cache import cache, caches
+
+    hub = make_hub()
+    client.get(hub.get_absolute_url())
+
+    assert list(cache._cache) == [":1:directory-version"]  # default: counters and the version
+    assert len(caches["pages"]._cache) == 1
+
+
+def test_page_cache_entries_are_bounded(settings):
+    assert settings.CACHES["pages"]["OPTIONS"]["MAX_ENTRIES"] == settings.PAGE_CACHE_MAX_ENTRIES
+    assert settings.PAGE_CACHE_MAX_ENTRIES == 500
