@@ -42,6 +42,14 @@ def _position(lat, lng):
     return gazetteer.Resolution(query=text, latitude=lat, longitude=lng)
 
 
+def _one_line(text, message):
+    """``text`` if it holds no line break of any kind (CR, LF, \\x0b, \\x85, \\u2028...): names
+    and subjects go into email headers, where a line break would end the header."""
+    if len(text.splitlines()) > 1:
+        raise forms.ValidationError(message)
+    return text
+
+
 class SearchForm(forms.Form):
     """The "find your hub" form: what you make and where you are."""
 
@@ -225,6 +233,9 @@ class BusinessForm(LocatedFormMixin, forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
+    def clean_name(self):
+        return _one_line(self.cleaned_data["name"], "Keep the name on one line.")
+
     field_order = [
         "name",
         "industry",
@@ -283,6 +294,9 @@ class HubRegisterForm(LocatedFormMixin, forms.Form):
     create_anyway = forms.BooleanField(
         label="None of these is my hub: start a new one", required=False
     )
+
+    def clean_name(self):
+        return _one_line(self.cleaned_data["name"], "Keep the name on one line.")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -373,10 +387,7 @@ class ContactForm(forms.Form):
     message = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
 
     def clean_subject(self):
-        subject = self.cleaned_data["subject"]
-        if "\n" in subject or "\r" in subject:
-            raise forms.ValidationError("Keep the subject on one line.")
-        return subject
+        return _one_line(self.cleaned_data["subject"], "Keep the subject on one line.")
 
 
 class InviteForm(forms.Form):

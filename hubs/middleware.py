@@ -1,9 +1,13 @@
-"""Failing safe when the shared cache (Redis), which holds the rate limits, is unreachable."""
+"""Failing safe: when the shared cache (Redis), which holds the rate limits, is unreachable, and
+when mail cannot be sent after the data is saved."""
 
 import logging
 
+from django.contrib import messages
 from django.shortcuts import render
 from redis.exceptions import RedisError
+
+from hubs.services import unsent_mail
 
 logger = logging.getLogger(__name__)
 
@@ -30,4 +34,27 @@ class RateLimitStoreDownMiddleware:
         )
         response = render(request, "503.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+class MailFailureMiddleware:
+    """Tell the person when an email of their action could not be sent (the action itself was
+    saved). Placed after MessageMiddleware, so the warning is stored with the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = unsent_mail.set([])
+        try:
+            response = self.get_response(request)
+            if unsent_mail.get() and hasattr(request, "_messages"):
+                messages.warning(
+                    request,
+                    "We could not send an email just now: our mail server did not answer. "
+                    "Anything you changed is saved, but a message you wrote was not delivered; "
+                    "please try again later.",
+                )
+        finally:
+            unsent_mail.reset(token)
         return response

@@ -2,7 +2,13 @@
 
 Each is a plain function with keyword-only arguments inside one transaction; mail leaves only
 after the transaction commits, so a failure never sends word of something that was not saved.
+Mail that cannot be sent (the mail server is down) is logged and never fails the request: the
+data is saved, and the page tells the person the email did not go (see MailFailureMiddleware).
+There is no retry queue yet: a worker is the subject of a separate issue.
 """
+
+import contextvars
+import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -13,6 +19,11 @@ from django.utils import timezone
 from hubs import queries
 from hubs.models import Business, Hub, Interest, Membership
 from hubs.regions import region_for_point
+
+logger = logging.getLogger(__name__)
+
+# Messages that failed to send during the current request (None outside a request).
+unsent_mail = contextvars.ContextVar("unsent_mail", default=None)
 
 
 class ActionRefused(Exception):
@@ -26,12 +37,28 @@ def send_after_commit(*, subject, template, context, to, reply_to=None):
         return
     body = render_to_string(template, context)
     message = EmailMessage(
-        subject=f"[Industry Hubs] {subject}",
+        # Names typed by people reach the subject: no line break may end the header early.
+        subject=" ".join(f"[Industry Hubs] {subject}".splitlines()),
         body=body,
         to=recipients,
         reply_to=[reply_to] if reply_to else None,
     )
-    transaction.on_commit(message.send)
+    transaction.on_commit(lambda: _send(message))
+
+
+def mail_failed():
+    """Whether an email of the current request could not be sent."""
+    return bool(unsent_mail.get())
+
+
+def _send(message):
+    try:
+        message.send()
+    except Exception:  # SMTP errors, refused connections, bad headers: the data is saved.
+        logger.exception("Could not send %r to %s.", message.subject, ", ".join(message.to))
+        failed = unsent_mail.get()
+        if failed is not None:
+            failed.append(message)
 
 
 def owner_emails(business):

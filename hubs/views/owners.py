@@ -155,7 +155,8 @@ def business_invite(request, slug):
         url=request.build_absolute_uri(reverse("hubs:invite_accept", args=[token])),
         sender=request.user,
     )
-    messages.success(request, f"We sent an invitation to {form.cleaned_data['email']}.")
+    if not services.mail_failed():  # Else the page says it was not delivered.
+        messages.success(request, f"We sent an invitation to {form.cleaned_data['email']}.")
     return redirect(business)
 
 
@@ -398,7 +399,8 @@ def _contact(request, *, about, recipients, back):
             services.contact_send(
                 sender=request.user, to=recipients, about=about, **form.cleaned_data
             )
-            messages.success(request, "Your message is sent. Replies will come to your email.")
+            if not services.mail_failed():  # Else the page says it was not delivered.
+                messages.success(request, "Your message is sent. Replies will come to your email.")
             return redirect(back)
     return render(request, "hubs/contact.html", {"form": form, "about": about})
 
