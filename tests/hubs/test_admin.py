@@ -21,6 +21,7 @@ from hubs.models import (
     Place,
     Resource,
     UnmatchedIndustryText,
+    Update,
 )
 from tests.factories import make_business, make_hub, make_user
 from tests.rendered import body
@@ -54,6 +55,9 @@ def _demo_business():
 
 # Rows for models the demo data has none of, so their change pages can be opened.
 MAKERS = {
+    "hubs.Update": lambda: Update.objects.create(
+        hub=_demo_hub(), title="Open house", body="Meet the members on Friday."
+    ),
     "hubs.UnmatchedIndustryText": lambda: UnmatchedIndustryText.objects.create(text="widgetry"),
     "auth.Group": lambda: Group.objects.get_or_create(name="Test Curators")[0],
     "hubs.Partner": lambda: Partner.objects.create(
