@@ -376,6 +376,16 @@ class IndustryAdmin(admin.ModelAdmin):
         return obj.hub_count
 
 
+@admin.register(IndexEntry)
+class IndexEntryAdmin(admin.ModelAdmin):
+    """The Census index entries the matcher reads; curators correct or add entries here."""
+
+    list_display = ["text", "industry"]
+    list_select_related = ["industry"]
+    search_fields = ["text", "industry__code", "industry__title"]
+    autocomplete_fields = ["industry"]
+
+
 @admin.register(UnmatchedIndustryText)
 class UnmatchedIndustryTextAdmin(admin.ModelAdmin):
     """Words visitors typed as an industry that matched nothing: add them as synonyms."""

@@ -89,7 +89,10 @@ def test_phone_viewport_search_fits_the_screen(browser, site_url):
 
 def test_industry_field_suggests_titles_as_you_type(page):
     page.goto("/")
-    page.get_by_label("Your industry").press_sequentially("bike parts", delay=20)
+    page.get_by_label("Your industry").press_sequentially("surfboa", delay=20)
 
     options = page.locator("#industry-list option")
     expect(options.first).to_have_attribute("value", "Sporting and Athletic Goods Manufacturing")
+    expect(options.first).to_have_attribute(
+        "label", "Sporting and Athletic Goods Manufacturing: Surfboards manufacturing (339920)"
+    )
