@@ -144,12 +144,23 @@ def home(request):
     )
 
 
+def _search_without_place(request, form):
+    """The form with its errors; with an industry but no place, that industry's hubs, most
+    members first, and a word that a place sorts them by distance."""
+    industry = form.cleaned_data.get("industry") if form.is_valid() else None
+    context = {"form": form, "radius_choices": RADIUS_CHOICES, "industry": industry}
+    if industry:
+        hubs = queries.hubs_of_industry(industry, related=form.industry_related)
+        context["industry_hubs"] = list(hubs.order_by("-member_count", "name")[:PAGE_SIZE])
+    return render(request, "hubs/search.html", context)
+
+
 @require_GET
 @cache_for_visitors(reads=SEARCH_PARAMS)
 def search(request):
     form = SearchForm(request.GET)
     if not form.is_valid() or form.cleaned_data["place"] is None:
-        return render(request, "hubs/search.html", {"form": form, "radius_choices": RADIUS_CHOICES})
+        return _search_without_place(request, form)
     industry, related, place = (
         form.cleaned_data["industry"],
         form.industry_related,

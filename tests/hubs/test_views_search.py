@@ -401,3 +401,31 @@ def test_search_offers_each_alternative_place_label_once(client):
     assert response.context["place"].label == "San Jose, CA"
     assert len(labels) == len(set(labels))
     assert "San Jose, CA" not in labels
+
+
+def test_search_with_an_industry_and_no_place_lists_its_hubs_by_members(client):
+    industry = Industry.objects.get(code="339920")
+    make_hub(name="Tiny Board Hub", industry=industry, member_count=0)
+
+    response = client.get(SEARCH, {"industry": "surfboards"})
+
+    expected = list(
+        Hub.objects.approved()
+        .filter(industry.lineage_q())
+        .order_by("-member_count", "name")
+        .values_list("name", flat=True)
+    )
+    assert heading(response, "industry-hubs-heading") == (
+        "Sporting and Athletic Goods Manufacturing hubs, most members first"
+    )
+    cards = hub_cards(section(response, "industry-hubs-heading"))
+    assert cards == [(name, None) for name in expected]
+    assert expected[-1] == "Tiny Board Hub"
+    assert "Add your location above to sort them by distance from you." in body(response)
+
+
+def test_search_with_neither_industry_nor_place_shows_only_the_form(client):
+    response = client.get(SEARCH)
+
+    assert "industry-hubs-heading" not in body(response)
+    assert hub_cards(body(response)) == []
