@@ -1,6 +1,7 @@
 """Facets for browsing hubs and businesses."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from hubs.forms import PlaceField
@@ -31,6 +32,14 @@ class PlaceFilter(django_filters.Filter):
     field_class = PlaceField
 
 
+class HubFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sort") == "nearest" and not cleaned.get("near"):
+            self.add_error("sort", "Nearest needs a place: type one in “Near”.")
+        return cleaned
+
+
 class HubFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text")
     industry = django_filters.ModelChoiceFilter(
@@ -50,13 +59,15 @@ class HubFilter(django_filters.FilterSet):
             ("members", "Most members"),
             ("nearest", "Nearest (with a place)"),
         ],
-        empty_label=None,
+        # Nothing chosen: nearest first when a place is given ("near" orders so), else by name.
+        empty_label="Nearest with a place, else name",
         method="filter_sort",
     )
 
     class Meta:
         model = Hub
         fields = ["q", "industry", "region", "stage"]
+        form = HubFilterForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,8 +90,6 @@ class HubFilter(django_filters.FilterSet):
         return distances.order_by(*SORT_ORDERS["nearest"])
 
     def filter_sort(self, queryset, name, value):
-        if value == "nearest" and "distance_km" not in queryset.query.annotations:
-            return queryset  # Nearest needs a place; the form says so beside the field.
         return queryset.order_by(*SORT_ORDERS[value])
 
     def filter_region(self, queryset, name, region):

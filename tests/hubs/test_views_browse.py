@@ -143,6 +143,25 @@ def test_hub_list_sorts_nearest_a_place_with_distances(client, lutes):
     ]
 
 
+def test_hub_list_with_a_place_lists_the_nearest_first_without_choosing_a_sort(client, lutes):
+    # The form sends an empty sort when nobody picks one.
+    response = client.get(HUB_LIST, {"industry": "lute-making", "near": "-45, -140", "sort": ""})
+
+    assert card_names(response) == ["Alpha Lutes", "Charlie Lutes", "Echo Lutes", "Bravo Lutes"]
+    # ...and the sort list starts on that choice, so submitting the form keeps it.
+    assert '<option value="" selected>Nearest with a place, else name</option>' in body(response)
+
+
+def test_hub_list_nearest_without_a_place_says_what_it_needs(client, lutes):
+    response = client.get(HUB_LIST, {"industry": "lute-making", "sort": "nearest"})
+
+    assert response.context["filter"].form.errors == {
+        "sort": ["Nearest needs a place: type one in “Near”."]
+    }
+    assert "Nearest needs a place: type one in “Near”." in body(response)
+    assert card_names(response) == ["Alpha Lutes", "Bravo Lutes", "Charlie Lutes", "Echo Lutes"]
+
+
 def test_hub_list_unknown_facet_values_are_reported_not_fatal(client, lutes):
     response = client.get(HUB_LIST, {"industry": "lute-making", "stage": "bogus", "sort": "x"})
 
