@@ -152,7 +152,7 @@ def test_search_unknown_place_shows_the_error_and_close_spellings(client):
 
     assert h1(response) == "Find a hub"
     assert alerts(response) == ["We couldn't find the place “Ogdn”."]
-    assert suggestions(response) == ["Did you mean: Ogden?"]
+    assert suggestions(response) == ["Did you mean: Ogden, Ogun, Ogod?"]
     assert 'href="?industry=sporting+goods&amp;near=Ogden"' in body(response)
 
 
@@ -400,3 +400,23 @@ def test_search_offers_each_alternative_place_label_once(client):
     assert response.context["place"].label == "San Jose, CA"
     assert len(labels) == len(set(labels))
     assert "San Jose, CA" not in labels
+
+
+def test_search_for_a_state_is_centred_on_it_within_its_own_radius(client):
+    montana = Place.objects.get(kind=Place.Kind.STATE, country="US", admin1="MT")
+
+    response = client.get(SEARCH, {"near": "Montana"})
+
+    assert h1(response) == "Hubs near Montana, USA"
+    assert response.context["radius_shown"] == round(geo.km_to_miles(montana.radius_km))
+    assert response.context["map_center"] == {
+        "lat": montana.latitude,
+        "lng": montana.longitude,
+        "label": "Montana, USA",
+    }
+
+
+def test_search_for_a_state_keeps_the_radius_the_visitor_chose(client):
+    response = client.get(SEARCH, {"near": "Montana", "radius": "50", "unit": "mi"})
+
+    assert response.context["radius_shown"] == 50
