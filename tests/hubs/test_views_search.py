@@ -247,8 +247,24 @@ def test_search_bad_page_shows_a_page_of_results(client, page):
         {"industry": "y" * 500, "near": "Ogden, UT"},
         {"lat": "abc", "lng": "def"},
         {"unit": "parsec", "near": "Ogden, UT"},
+        {"near": "x" * 10_000},
+        {"near": "1e-05, 1"},
+        {"near": ",,,"},
+        {"near": "😀"},
+        {"near": "Ogden, Narnia"},
     ],
-    ids=["long place", "nul byte", "long industry", "lat abc", "bad unit"],
+    ids=[
+        "long place",
+        "nul byte",
+        "long industry",
+        "lat abc",
+        "bad unit",
+        "10,000 characters",
+        "exponent",
+        "only commas",
+        "emoji",
+        "unknown qualifier",
+    ],
 )
 def test_search_odd_input_never_fails(client, query):
     response = client.get(SEARCH, query)
