@@ -314,35 +314,30 @@ RESOURCES = {"hubs": HubResource, "businesses": BusinessResource, "resources": R
 
 
 def import_rows(resource, dataset, *, dry_run, skip_invalid=False):
-    """Check the whole file first; write only if every row is valid, or, with
-    ``skip_invalid``, the valid rows. Returns the result and the rejected rows as
-    (spreadsheet row number, reason, cells)."""
-    result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=True)
+    """Import the file in one transaction, kept only if every row is valid (and not a dry run);
+    with ``skip_invalid``, the valid rows are then imported again on their own. Returns the
+    result and the rejected rows as (spreadsheet row number, reason, cells)."""
+    result = _import(resource, dataset, dry_run=dry_run)
     rejected = _rejected(result, dataset)
-    if result.base_errors:
-        return result, []
-    if rejected and skip_invalid:
-        bad = {number for number, _, _ in rejected}
-        good = tablib.Dataset(headers=dataset.headers)
-        for number, cells in enumerate(dataset, 2):
-            if number not in bad:
-                good.append(cells)
-        dataset = good
-        result = resource.import_data(
-            dataset, dry_run=True, raise_errors=False, use_transactions=True
-        )
-    elif rejected:
+    if not (rejected and skip_invalid) or result.base_errors:
         return result, rejected
-    if dry_run or result.has_errors() or result.has_validation_errors():
-        return result, rejected
-    result = resource.import_data(
+    bad = {number for number, _, _ in rejected}
+    good = tablib.Dataset(headers=dataset.headers)
+    for number, cells in enumerate(dataset, 2):
+        if number not in bad:
+            good.append(cells)
+    return _import(resource, good, dry_run=dry_run), rejected
+
+
+def _import(resource, dataset, *, dry_run):
+    # With transactions, django-import-export rolls the whole file back on any error.
+    return resource.import_data(
         dataset,
-        dry_run=False,
+        dry_run=dry_run,
         raise_errors=False,
         use_transactions=True,
         rollback_on_validation_errors=True,
     )
-    return result, rejected
 
 
 def _rejected(result, dataset):
