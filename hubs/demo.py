@@ -75,18 +75,22 @@ def _city(name, country, admin1=""):
 
 
 def region_for(*, city, admin1, country, metro, lat, lng):
-    """The metro region of an entry, creating it and its state and country as needed."""
+    """The metro region of an entry, creating it and its state and country as needed; the
+    state is the GeoNames division of the entry's town."""
     place = _city(city, country, admin1)
-    if country == "US":
-        state = regions.us_state(admin1, fallback_point=(lat, lng))
+    point = (lat, lng)
+    if place and place.admin1:
+        state = regions.state(country, place.admin1, fallback_point=point)
+    elif country == "US":
+        state = regions.state("US", admin1, fallback_point=point)
     else:
         state = regions.get_or_create(
             admin1,
             Region.Kind.STATE,
-            parent=regions.country(country, fallback_point=(lat, lng)),
-            point=(regions.centroid(country, place.admin1) if place else None) or (lat, lng),
+            parent=regions.country(country, fallback_point=point),
+            point=point,
         )
-    return regions.get_or_create(metro, Region.Kind.METRO, parent=state, point=(lat, lng))
+    return regions.get_or_create(metro, Region.Kind.METRO, parent=state, point=point)
 
 
 def _upsert(model, *, slug, values):
@@ -248,7 +252,8 @@ def load_demo_businesses(hubs):
 def seed_demo(*, log=lambda message: None):
     """Load everything the demo site needs; returns a SeedReport of what the database holds."""
     industries = naics.load_naics(log=log)
-    if not Place.objects.exists():
+    # A gazetteer loaded before it held states and countries is loaded again.
+    if not Place.objects.filter(kind=Place.Kind.STATE).exists():
         places, names = gazetteer.load_gazetteer()
         log(f"Gazetteer: {places} places, {names} names")
     hubs = load_hubs(industries)
@@ -256,6 +261,8 @@ def seed_demo(*, log=lambda message: None):
     created = load_demo_businesses(hubs)
     if created:
         log(f"Demo businesses: {created}")
+    moved = regions.reassign_regions()
+    log(f"Moved to the region of their point: {moved}")
     for hub in hubs:
         hub.refresh_member_count()
     counts = defaultdict(int)

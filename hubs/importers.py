@@ -1,19 +1,97 @@
 """CSV import and export of hubs, businesses and resources (django-import-export resources).
 
-Places may be given as names ("Ogden, UT") or as latitude and longitude; rows are matched by
-slug, so importing the same file again updates rather than duplicates. A file with any bad row
-saves nothing.
+Places may be given as names ("Ogden, UT"), narrowed by optional `state` and `country` columns,
+or as latitude and longitude (which win, and are checked against a named place). Rows are matched
+by slug, so importing the same file again updates rather than duplicates. A file with any bad row
+saves nothing, unless the curator asks to skip invalid rows and gets them back with the reasons.
 """
 
+import csv
+import io
+from dataclasses import dataclass, field
+
+import tablib
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
-from hubs import gazetteer, vocabulary
-from hubs.models import Business, Hub, Industry, Resource
+from hubs import gazetteer, geo, vocabulary
+from hubs.models import Business, Hub, Industry, Place, Resource
 from hubs.opendata import looks_like_formula, safe_cell
 from hubs.regions import region_for_point
 
 MAX_ROWS = 5000
+# Given coordinates this far from the named place are reported: one of them is likely wrong.
+PLACE_MISMATCH_KM = 50
+DELIMITERS = ",;\t"
+
+
+def read_table(data: bytes) -> tablib.Dataset:
+    """A CSV file as partners send it: UTF-8 (with or without BOM) or Windows-1252, separated
+    by commas, semicolons or tabs."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="strict")
+    first_line = text.split("\n", 1)[0]
+    try:
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        delimiter = ","
+    return tablib.Dataset().load(text, format="csv", delimiter=delimiter)
+
+
+@dataclass
+class Landing:
+    """Where a row landed, for the dry run's report."""
+
+    row: int  # As a spreadsheet numbers it: the header is row 1.
+    name: str
+    place: str = ""
+    region: str = ""
+    country: str = ""
+    population: int = 0
+    distance_km: float | None = None
+    flags: list[str] = field(default_factory=list)
+
+    def __str__(self):
+        where = ", ".join(
+            part
+            for part in (
+                self.place,
+                f"region {self.region}" if self.region else "",
+                f"population {self.population:,}" if self.population else "",
+                f"{self.distance_km:.0f} km from the given point"
+                if self.distance_km is not None
+                else "",
+            )
+            if part
+        )
+        flags = "".join(f" [{flag}]" for flag in self.flags)
+        return f"row {self.row}: {self.name} -> {where}{flags}"
+
+
+def _flags(resolution, *, qualified):
+    """Guesses a curator should check: a bare name several places share, an area for a town."""
+    flags = []
+    if resolution.is_area:
+        flags.append(f"an area ({resolution.place.get_kind_display().lower()}), not a town")
+        if any(place.kind == Place.Kind.CITY for place in resolution.alternatives):
+            flags.append("also the name of a town")
+    elif resolution.alternatives and not qualified:
+        others = len(resolution.alternatives)
+        flags.append(f"guess: {others} other place{'s' if others > 1 else ''} share this name")
+    return flags
+
+
+def _choice(model, name, value):
+    """A choice cell in any case, as its value or its label; an error lists the allowed ones."""
+    choices = model._meta.get_field(name).choices
+    wanted = str(value).strip().casefold()
+    for choice, label in choices:
+        if wanted in (choice.casefold(), str(label).casefold()):
+            return choice
+    allowed = ", ".join(choice for choice, _ in choices)
+    raise ValueError(f"The {name} {value!r} is not one of: {allowed}.")
 
 
 class IndustryWidget(widgets.ForeignKeyWidget):
@@ -30,11 +108,29 @@ class IndustryWidget(widgets.ForeignKeyWidget):
         return vocabulary.one_industry(value)
 
 
+def name_of(row):
+    return str(row.get("name") or "").strip()
+
+
+def _place_text(row):
+    """The place cell with the row's state and country columns as qualifiers ("Springfield",
+    "IL", "USA" -> "Springfield, IL, USA"); and whether anything qualifies it."""
+    text = str(row.get("place") or "").strip()
+    parts = [text]
+    for column in ("state", "country"):
+        value = str(row.get(column) or "").strip()
+        if value and gazetteer.fold(value) not in gazetteer.fold(text):
+            parts.append(value)
+    qualified = len(parts) > 1 or "," in text
+    return (", ".join(parts) if text else ""), qualified
+
+
 class PlacedResource(resources.ModelResource):
     """Shared rules: required columns, a row limit, no formulas, a place or a point per row."""
 
     place = fields.Field(attribute=None, column_name="place", readonly=True)
     required_columns = {"name"}
+    choice_columns = ()
 
     class Meta:
         import_id_fields = ["slug"]
@@ -58,7 +154,24 @@ class PlacedResource(resources.ModelResource):
         dataset.headers = [h.strip().lower() for h in dataset.headers]
         if "slug" not in dataset.headers:
             dataset.append_col([""] * len(dataset), header="slug")
+        known = {*self._meta.fields, "state", "country"}
+        self.ignored_columns = [h for h in dataset.headers if h not in known]
         self._seen_slugs = set()
+        self._regions = {}  # A dry run's regions roll back: remember them for one pass only.
+        if not hasattr(self, "_resolutions"):
+            self._resolutions = {}
+        self.landings = []
+
+    def _resolve(self, text):
+        if text not in self._resolutions:
+            self._resolutions[text] = gazetteer.resolve(text)
+        return self._resolutions[text]
+
+    def _region(self, lat, lng):
+        key = (round(lat, 5), round(lng, 5))
+        if key not in self._regions:
+            self._regions[key] = region_for_point(lat=lat, lng=lng)
+        return self._regions[key]
 
     def before_import_row(self, row, **kwargs):
         for column, value in row.items():
@@ -71,13 +184,21 @@ class PlacedResource(resources.ModelResource):
         if row["slug"] in self._seen_slugs:
             raise ValueError(f"The file lists {name!r} twice.")
         self._seen_slugs.add(row["slug"])
+        for column in self.choice_columns:
+            if str(row.get(column) or "").strip():
+                row[column] = _choice(self._meta.model, column, row[column])
+        landing = Landing(row=kwargs.get("row_number", 0) + 1, name=name_of(row))
+        text, qualified = _place_text(row)
         lat, lng = row.get("latitude"), row.get("longitude")
+        resolution = None
+        if text or lat in (None, "") or lng in (None, ""):
+            resolution = self._resolve(text)
         if lat in (None, "") or lng in (None, ""):
-            resolution = gazetteer.resolve(str(row.get("place") or ""))
             if not resolution.found:
                 raise ValueError(f"Place: {resolution.message}")
             row["latitude"], row["longitude"] = resolution.latitude, resolution.longitude
             row["_town"] = resolution.place
+            landing.flags = _flags(resolution, qualified=qualified)
         else:
             try:
                 lat, lng = float(lat), float(lng)
@@ -87,9 +208,19 @@ class PlacedResource(resources.ModelResource):
                 raise ValueError("Latitude must be within ±90 and longitude within ±180.")
             row["latitude"], row["longitude"] = lat, lng
             row["_town"] = gazetteer.nearest_city(lat=lat, lng=lng)
+            if resolution is not None and resolution.found:
+                km = geo.haversine_km(lat, lng, resolution.latitude, resolution.longitude)
+                landing.distance_km = km
+                if km > PLACE_MISMATCH_KM and not resolution.is_area:
+                    landing.flags.append(f"the given point is {km:.0f} km from {text}")
         town = row["_town"]
         point = (town.latitude, town.longitude) if town else (row["latitude"], row["longitude"])
-        row["_region"] = region_for_point(lat=point[0], lng=point[1])
+        row["_region"] = self._region(*point)
+        if town:
+            landing.place, landing.population = town.label, town.population
+            landing.country = town.country
+        landing.region = str(row["_region"])
+        self.landings.append(landing)
 
     def import_instance(self, instance, row, **kwargs):
         instance.region = row["_region"]
@@ -104,6 +235,8 @@ class IndustryColumn(PlacedResource):
 
 
 class HubResource(IndustryColumn):
+    choice_columns = ("status",)
+
     class Meta(PlacedResource.Meta):
         model = Hub
         fields = [
@@ -153,10 +286,21 @@ class BusinessResource(IndustryColumn):
 
 class ResourceResource(PlacedResource):
     required_columns = {"name", "kind"}
+    choice_columns = ("kind",)
 
     class Meta(PlacedResource.Meta):
         model = Resource
-        fields = ["slug", "name", "kind", "place", "latitude", "longitude", "website", "city"]
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "place",
+            "latitude",
+            "longitude",
+            "website",
+            "city",
+            "description",
+        ]
         export_order = fields
 
     def import_instance(self, instance, row, **kwargs):
@@ -169,15 +313,51 @@ class ResourceResource(PlacedResource):
 RESOURCES = {"hubs": HubResource, "businesses": BusinessResource, "resources": ResourceResource}
 
 
-def import_rows(resource, dataset, *, dry_run):
-    """Check the whole file first; write only if every row is valid. Returns the result."""
-    result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=True)
-    if dry_run or result.has_errors() or result.has_validation_errors():
-        return result
+def import_rows(resource, dataset, *, dry_run, skip_invalid=False):
+    """Import the file in one transaction, kept only if every row is valid (and not a dry run);
+    with ``skip_invalid``, the valid rows are then imported again on their own. Returns the
+    result and the rejected rows as (spreadsheet row number, reason, cells)."""
+    result = _import(resource, dataset, dry_run=dry_run)
+    rejected = _rejected(result, dataset)
+    if not (rejected and skip_invalid) or result.base_errors:
+        return result, rejected
+    bad = {number for number, _, _ in rejected}
+    good = tablib.Dataset(headers=dataset.headers)
+    for number, cells in enumerate(dataset, 2):
+        if number not in bad:
+            good.append(cells)
+    return _import(resource, good, dry_run=dry_run), rejected
+
+
+def _import(resource, dataset, *, dry_run):
+    # With transactions, django-import-export rolls the whole file back on any error.
     return resource.import_data(
         dataset,
-        dry_run=False,
+        dry_run=dry_run,
         raise_errors=False,
         use_transactions=True,
         rollback_on_validation_errors=True,
     )
+
+
+def _rejected(result, dataset):
+    reasons = {}
+    for number, errors in result.row_errors():
+        reasons.setdefault(number + 1, []).extend(str(error.error) for error in errors)
+    for row in result.invalid_rows:
+        reasons.setdefault(row.number + 1, []).extend(
+            f"{name}: {' '.join(messages)}" for name, messages in row.error_dict.items()
+        )
+    return [
+        (number, " ".join(reasons[number]), list(dataset[number - 2])) for number in sorted(reasons)
+    ]
+
+
+def rejected_csv(rejected, headers) -> str:
+    """The rejected rows as a CSV to fix and send again: row number, reason, the cells."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "reason", *headers])
+    for number, reason, cells in rejected:
+        writer.writerow([number, reason, *cells])
+    return out.getvalue()

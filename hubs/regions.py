@@ -1,29 +1,29 @@
-"""Finding and creating the country > state > metro regions that rows belong to."""
+"""Finding and creating the country > state > metro regions that rows belong to.
 
+A point belongs to the state or province (GeoNames first-order division) of its nearest town,
+and to a metro region of that state when one lies within METRO_RADIUS_KM.
+"""
+
+from django.db import transaction
 from django.utils.text import slugify
 
 from hubs import gazetteer, queries
-from hubs.models import Place, Region
+from hubs.models import Business, Hub, Place, Region, Resource
 
 METRO_RADIUS_KM = 60
-STATE_RADIUS_KM = 400
 
 
-def centroid(country, admin1=None):
-    """The population-weighted centre of the gazetteer's cities in a country or state."""
-    cities = Place.objects.filter(kind=Place.Kind.CITY, country=country)
-    if admin1:
-        cities = cities.filter(admin1=admin1)
-    total = lat = lng = 0.0
-    for c_lat, c_lng, population in cities.values_list("latitude", "longitude", "population"):
-        weight = max(population, 1)
-        total += weight
-        lat += c_lat * weight
-        lng += c_lng * weight
-    return (lat / total, lng / total) if total else None
+def _area_point(kind, country, admin1=""):
+    """The centre of the gazetteer's country or state, or None when it has none."""
+    source_id = f"{country}.{admin1}" if admin1 else country
+    area = Place.objects.filter(kind=kind, source_id=source_id).only("latitude", "longitude")
+    found = area.first()
+    return found.point if found else None
 
 
-def get_or_create(name, kind, *, parent=None, code="", point):
+def get_or_create(
+    name: str, kind: str, *, parent: Region | None = None, code: str = "", point: tuple
+) -> Region:
     region = Region.objects.filter(name__iexact=name, parent=parent).first()
     if region is None:
         slug_base = f"{name} {parent.code or parent.name}" if kind == Region.Kind.STATE else name
@@ -39,42 +39,83 @@ def get_or_create(name, kind, *, parent=None, code="", point):
     return region
 
 
-def country(code, *, fallback_point):
+def country(code: str, *, fallback_point: tuple) -> Region:
+    """The country region of an ISO code, created at its centre when missing."""
+    region = Region.objects.filter(kind=Region.Kind.COUNTRY, code=code).first()
+    if region:
+        return region
     return get_or_create(
         gazetteer.country_name(code),
         Region.Kind.COUNTRY,
         code=code,
-        point=centroid(code) or fallback_point,
+        point=_area_point(Place.Kind.COUNTRY, code) or fallback_point,
     )
 
 
-def us_state(code, *, fallback_point):
-    parent = country("US", fallback_point=fallback_point)
+def state(country_code: str, admin1: str, *, fallback_point: tuple) -> Region:
+    """The state or province region of a GeoNames first-order division ("US", "TX" or
+    "NL", "07"), created at its centre when missing. A region already named so (whatever its
+    accents: "Baden-Wurttemberg") is the same state."""
+    parent = country(country_code, fallback_point=fallback_point)
+    name = gazetteer.admin1_name(country_code, admin1)
+    key = gazetteer.fold(name)
+    for region in Region.objects.filter(kind=Region.Kind.STATE, parent=parent):
+        if region.code == admin1 or gazetteer.fold(region.name) == key:
+            return region
     return get_or_create(
-        gazetteer.us_state_name(code),
+        name,
         Region.Kind.STATE,
         parent=parent,
-        code=code,
-        point=centroid("US", code) or fallback_point,
+        code=admin1,
+        point=_area_point(Place.Kind.STATE, country_code, admin1) or fallback_point,
     )
 
 
-def region_for_point(*, lat, lng):
-    """The region of a new row: a metro area nearby in the same state or country, else the
-    state (US) or the country, created from the gazetteer when missing."""
+def region_for_point(*, lat: float, lng: float) -> Region:
+    """The region of a point: a metro area nearby in the state of its nearest town, else that
+    state (or the country, for a town without one), created from the gazetteer when missing."""
     town = gazetteer.nearest_city(lat=lat, lng=lng)
     if town is None:
         return queries.nearest(Region.objects.all(), lat=lat, lng=lng, limit=1)[0]
     point = (lat, lng)
-    if town.country == "US" and town.admin1:
-        parent = us_state(town.admin1, fallback_point=point)
-        metros = Region.objects.filter(kind=Region.Kind.METRO, parent=parent)
+    if (town.country, town.admin1) in gazetteer.admin1_names():
+        parent = state(town.country, town.admin1, fallback_point=point)
     else:
         parent = country(town.country, fallback_point=point)
-        states = Region.objects.filter(kind=Region.Kind.STATE, parent=parent)
-        near_states = queries.within_radius(states, lat=lat, lng=lng, radius_km=STATE_RADIUS_KM)
-        state = near_states.first()
-        metros = Region.objects.filter(kind=Region.Kind.METRO, parent__parent=parent)
-        parent = state or parent
+    metros = Region.objects.filter(kind=Region.Kind.METRO, parent=parent)
     metro = queries.within_radius(metros, lat=lat, lng=lng, radius_km=METRO_RADIUS_KM).first()
     return metro or parent
+
+
+def _region_point(row):
+    # A business's region is its town's, as services.business_locate sets it.
+    if isinstance(row, Business):
+        return row.town_latitude, row.town_longitude
+    return row.latitude, row.longitude
+
+
+@transaction.atomic
+def reassign_regions(*, dry_run: bool = False) -> dict[str, int]:
+    """Move every hub, business and resource to the region of its point; returns how many
+    rows of each moved. A hub whose name is taken in its new region stays where it is."""
+    moved = {}
+    for model in (Hub, Business, Resource):
+        count = 0
+        for row in model.objects.select_related("region"):
+            lat, lng = _region_point(row)
+            region = region_for_point(lat=lat, lng=lng)
+            if region == row.region or row.region.parent_id == region.pk:
+                continue  # Already there, or in a metro of that state chosen by hand.
+            if isinstance(row, Hub) and (
+                Hub.objects.filter(industry=row.industry_id, region=region, name__iexact=row.name)
+                .exclude(pk=row.pk)
+                .exists()
+            ):
+                continue
+            count += 1
+            if not dry_run:
+                model.objects.filter(pk=row.pk).update(region=region)
+        moved[model._meta.verbose_name_plural] = count
+    if dry_run:
+        transaction.set_rollback(True)  # Regions created on the way are not kept.
+    return moved

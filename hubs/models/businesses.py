@@ -101,6 +101,10 @@ class Resource(Located):
         GOVERNMENT = "government", "Government program"
         INCUBATOR = "incubator", "Incubator or accelerator"
         UNIVERSITY = "university", "University"
+        MAKERSPACE = "makerspace", "Makerspace"
+        COWORKING = "coworking", "Coworking space"
+        CLUSTER = "cluster", "Cluster organization"
+        ASSOCIATION = "association", "Trade association"
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=210, unique=True)

