@@ -16,6 +16,7 @@ from import_export import fields, resources, widgets
 
 from hubs import gazetteer, geo, vocabulary
 from hubs.models import Business, Hub, Industry, Place, Resource
+from hubs.naics import successors_2017
 from hubs.opendata import looks_like_formula, safe_cell
 from hubs.regions import region_for_point
 
@@ -232,6 +233,15 @@ class IndustryColumn(PlacedResource):
 
     industry = fields.Field(attribute="industry", column_name="industry", widget=IndustryWidget())
     required_columns = {"name", "industry"}
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        code = str(row.get("industry") or "").strip().removesuffix(".0")
+        successors = successors_2017().get(code)
+        if successors:
+            self.landings[-1].flags.append(
+                f"2017 NAICS code {code}, read as its 2022 successor {' or '.join(successors)}"
+            )
 
 
 class HubResource(IndustryColumn):

@@ -105,7 +105,7 @@ def test_skip_invalid_imports_the_good_rows_and_hands_back_the_rest(tmp_path):
     rows = list(csv.reader(rejected_path.open(encoding="utf-8")))
     assert rows == [
         ["row", "reason", "name", "industry", "place", "slug"],
-        ["3", "industry: Unknown NAICS code '999999'.", "Bad Industry", "999999", "Boise ID", ""],
+        ["3", "industry: Unknown industry '999999'.", "Bad Industry", "999999", "Boise ID", ""],
         [
             "5",
             "Place: We couldn't find the place “Xqzzyville”.",
@@ -189,3 +189,13 @@ def test_unknown_resource_kind_lists_the_allowed_ones(tmp_path):
         "incubator, university, makerspace, coworking, cluster, association."
     ]
     assert not Resource.objects.filter(name="Spaceport").exists()
+
+
+def test_dry_run_notes_2017_codes_read_as_their_2022_successor(tmp_path):
+    content = 'name,industry,place\nLens Makers Hub,333314,"Rochester, NY"\n'
+
+    out, errors, _ = run_import(tmp_path, "hubs", content, "--dry-run")
+
+    assert errors == []
+    assert out[0].endswith("[2017 NAICS code 333314, read as its 2022 successor 333310]")
+    assert out[1] == "Would import hubs: 1 new, 0 updated, 0 unchanged, 0 rejected."

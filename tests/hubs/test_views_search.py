@@ -176,14 +176,6 @@ def test_search_unknown_industry_says_so(client):
     ]
 
 
-def test_search_without_a_place_shows_the_empty_form(client):
-    response = client.get(SEARCH, {"industry": "339920"})
-
-    assert h1(response) == "Find a hub"
-    assert alerts(response) == []
-    assert hub_cards(body(response)) == []
-
-
 @pytest.mark.parametrize(
     ("radius", "expected_heading", "expected_names"),
     [
