@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PrivateAccountPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hubs.middleware.MailFailureMiddleware",
     "allauth.account.middleware.AccountMiddleware",
