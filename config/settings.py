@@ -52,6 +52,12 @@ if PRODUCTION:
         raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG).")
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be set to 50 or more random characters.")
+    # Django's own deploy check asks for at least 5 distinct characters; a key typed by hand
+    # ("aaaa...", "changeme" repeated) is guessable however long, so ask for much more.
+    if len(set(SECRET_KEY)) < 20 or SECRET_KEY.startswith(("django-insecure", "change-me")):
+        raise ImproperlyConfigured(
+            "SECRET_KEY looks typed or copied, not random: generate one (see .env.example)."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names.")
     if not os.environ.get("DATABASE_URL"):

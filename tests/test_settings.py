@@ -134,3 +134,24 @@ def test_production_passes_the_deploy_checks(production_env):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a" * 60, "changeme" * 8, "change-me-to-a-long-random-string-of-at-least-fifty-characters-x"],
+    ids=["one character", "a word repeated", "the example's placeholder"],
+)
+def test_production_refuses_a_secret_key_without_variety(production_env, key):
+    production_env["SECRET_KEY"] = key
+
+    result = start_django(production_env)
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: SECRET_KEY looks typed or copied, not random" in result.stderr
+
+
+def test_the_500_page_promises_nothing_it_does_not_do():
+    page = (PROJECT_DIR / "templates" / "500.html").read_text()
+
+    assert "We have been told" not in page
+    assert "The error is in our logs." in page
