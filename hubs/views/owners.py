@@ -79,13 +79,18 @@ def _refused(request, error, to):
 
 
 def _save_image(instance, field, content):
-    """Attach a cleaned image; the file is removed again if the database write fails."""
-    getattr(instance, field).save(content.name, content, save=False)
+    """Attach a cleaned image; the file is removed again if the database write fails, and the
+    file it replaces once the write commits (until then the row still points to it)."""
+    image = getattr(instance, field)
+    replaced, storage = image.name, image.storage
+    image.save(content.name, content, save=False)
     try:
         instance.save()
     except Exception:
-        getattr(instance, field).delete(save=False)
+        image.delete(save=False)
         raise
+    if replaced:
+        transaction.on_commit(lambda: storage.delete(replaced))
 
 
 @login_required

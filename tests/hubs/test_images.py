@@ -117,3 +117,37 @@ def test_business_logo_upload_is_stored_under_a_generated_name(client, settings,
     assert [p.name for p in stored] == [business.logo.name.rsplit("/", 1)[1]]
     assert business.logo.name.startswith("businesses/logos/")
     assert dict(Image.open(stored[0]).getexif()) == {}
+
+
+@pytest.mark.django_db
+def test_a_replaced_logo_is_deleted_from_disk(
+    client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from tests.factories import make_business
+
+    settings.MEDIA_ROOT = tmp_path
+    owner = make_user()
+    business = make_business(name="Logo Swap Co")
+    business.owners.add(owner)
+    client.force_login(owner)
+    url = reverse("hubs:business_edit", args=[business.slug])
+    data = {
+        "name": "Logo Swap Co",
+        "industry": business.industry.code,
+        "latitude": business.latitude,
+        "longitude": business.longitude,
+        "size": "2-9",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "logo_upload": _upload(_image_bytes())})
+    business.refresh_from_db()
+    first = business.logo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "logo_upload": _upload(_image_bytes(size=(32, 32)))})
+    business.refresh_from_db()
+
+    assert business.logo.name != first
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.png")] == [
+        business.logo.name
+    ]
