@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageFile
 
 from hubs.images import clean_image
 from hubs.models import Business
@@ -151,3 +151,28 @@ def test_a_replaced_logo_is_deleted_from_disk(
     assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.png")] == [
         business.logo.name
     ]
+
+
+def test_clean_image_refuses_6300_by_6300_pixels_before_decoding(monkeypatch):
+    content = _image_bytes("PNG", size=(6300, 6300), mode="1")
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self))
+
+    with pytest.raises(ValidationError) as error:
+        clean_image(_upload(content, "wide.png"))
+
+    assert error.value.messages == ["The image has too many pixels."]
+    assert decoded == []
+
+
+def test_clean_image_accepts_a_phone_cameras_mpo_as_a_jpeg():
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (64, 48), (200, 30, 30)), Image.new("RGB", (64, 48))
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+
+    cleaned = clean_image(_upload(buffer.getvalue(), "phone.jpg", "image/jpeg"))
+
+    image = Image.open(io.BytesIO(cleaned.read()))
+    assert (image.format, image.size, getattr(image, "n_frames", 1)) == ("JPEG", (64, 48), 1)
+    assert cleaned.name.endswith(".jpg")
