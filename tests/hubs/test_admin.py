@@ -20,6 +20,7 @@ from hubs.models import (
     Partner,
     Place,
     Resource,
+    Update,
 )
 from tests.factories import make_business, make_hub, make_user
 from tests.rendered import body
@@ -67,6 +68,9 @@ MAKERS = {
         old_slug="old-business", business=_demo_business()
     ),
     "hubs.Flag": lambda: Flag.objects.create(hub=_demo_hub(), reason="wrong", note="Moved."),
+    "hubs.Update": lambda: Update.objects.create(
+        hub=_demo_hub(), title="Spring meet-up", body="Twelve makers came."
+    ),
 }
 
 
