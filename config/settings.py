@@ -189,6 +189,7 @@ ACCOUNT_RATE_LIMITS = {
     # Ours, counted the same way: invitations mail any address, flags reach the curators.
     "invite": "5/h/user,20/d/user",
     "flag": "10/h/user,30/d/user",
+    "upload": "10/h/user,30/d/user",
 }
 
 # "default" holds the rate-limit counters (allauth reads them there) and the directory version,

@@ -176,3 +176,37 @@ def test_clean_image_accepts_a_phone_cameras_mpo_as_a_jpeg():
     image = Image.open(io.BytesIO(cleaned.read()))
     assert (image.format, image.size, getattr(image, "n_frames", 1)) == ("JPEG", (64, 48), 1)
     assert cleaned.name.endswith(".jpg")
+
+
+@pytest.mark.django_db
+def test_image_uploads_are_rate_limited_per_user(client, settings, tmp_path):
+    from tests.factories import make_business
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "upload": "2/h/user"}
+    owner = make_user()
+    business = make_business(name="Busy Uploader")
+    business.owners.add(owner)
+    client.force_login(owner)
+    url = reverse("hubs:business_edit", args=[business.slug])
+    data = {
+        "name": "Busy Uploader",
+        "industry": business.industry.code,
+        "latitude": business.latitude,
+        "longitude": business.longitude,
+        "size": "2-9",
+    }
+
+    for _ in range(2):
+        client.post(url, {**data, "logo_upload": _upload(_image_bytes())})
+    business.refresh_from_db()
+    second = business.logo.name
+    third = client.post(url, {**data, "logo_upload": _upload(_image_bytes())})
+    without_image = client.post(url, {**data, "name": "Busy Uploader Ltd"})
+
+    business.refresh_from_db()
+    assert third.status_code == 200
+    assert "You have uploaded many images recently" in third.content.decode()
+    assert business.logo.name == second
+    assert without_image.status_code == 302
+    assert business.name == "Busy Uploader Ltd"
