@@ -155,3 +155,44 @@ def test_the_500_page_promises_nothing_it_does_not_do():
 
     assert "We have been told" not in page
     assert "The error is in our logs." in page
+
+
+MEDIA_PROBE = """
+import django
+django.setup()
+from pathlib import Path
+from django.conf import settings
+from django.test import Client
+logo = Path(settings.MEDIA_ROOT) / "businesses" / "logos" / "abc.png"
+logo.parent.mkdir(parents=True)
+logo.write_bytes(b"\\x89PNG logo bytes")
+client = Client(HTTP_HOST="hubs.example.org", raise_request_exception=False)
+for path in ["/media/businesses/logos/abc.png", "/media/../settings.py"]:
+    response = client.get(path, secure=True)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    print(response.status_code, response.get("Content-Type"), body[:16])
+"""
+
+
+def test_production_serves_an_uploaded_logo_and_nothing_outside_media(production_env, tmp_path):
+    production_env["MEDIA_ROOT"] = str(tmp_path / "media")
+
+    result = run(production_env, "-c", MEDIA_PROBE)
+
+    assert result.stdout.splitlines()[0] == "200 image/png b'\\x89PNG logo bytes'"
+    assert result.stdout.splitlines()[1].startswith("400 ")  # Outside MEDIA_ROOT: refused.
+
+
+def test_production_leaves_media_to_the_web_server_when_asked(production_env, tmp_path):
+    production_env["MEDIA_ROOT"] = str(tmp_path / "media")
+    production_env["SERVE_MEDIA"] = "false"
+
+    probe = (
+        "import django; django.setup(); from django.urls import Resolver404, resolve\n"
+        "try: resolve('/media/businesses/logos/abc.png')\n"
+        "except Resolver404: print('not ours')"
+    )
+
+    result = run(production_env, "-c", probe)
+
+    assert result.stdout == "not ours\n"
