@@ -52,6 +52,12 @@ if PRODUCTION:
         raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG).")
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be set to 50 or more random characters.")
+    # Django's own deploy check asks for at least 5 distinct characters; a key typed by hand
+    # ("aaaa...", "changeme" repeated) is guessable however long, so ask for much more.
+    if len(set(SECRET_KEY)) < 20 or SECRET_KEY.startswith(("django-insecure", "change-me")):
+        raise ImproperlyConfigured(
+            "SECRET_KEY looks typed or copied, not random: generate one (see .env.example)."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names.")
     if not os.environ.get("DATABASE_URL"):
@@ -91,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PrivateAccountPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hubs.middleware.MailFailureMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -182,6 +189,7 @@ ACCOUNT_RATE_LIMITS = {
     # Ours, counted the same way: invitations mail any address, flags reach the curators.
     "invite": "5/h/user,20/d/user",
     "flag": "10/h/user,30/d/user",
+    "upload": "10/h/user,30/d/user",
 }
 
 # "default" holds the rate-limit counters (allauth reads them there) and the directory version,
@@ -214,6 +222,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Django serves uploaded files under MEDIA_URL itself, in production too (enough for one
+# machine). Turn it off when the web server in front serves MEDIA_ROOT at /media/.
+SERVE_MEDIA = _env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from accounts.views import admin_login
 from hubs.sitemaps import SITEMAPS
@@ -18,5 +18,13 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("", include("hubs.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Uploaded logos and covers: re-encoded images under random names (hubs.images), so
+    # Django's static view (which refuses paths outside MEDIA_ROOT) serves them safely.
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

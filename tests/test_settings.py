@@ -134,3 +134,65 @@ def test_production_passes_the_deploy_checks(production_env):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a" * 60, "changeme" * 8, "change-me-to-a-long-random-string-of-at-least-fifty-characters-x"],
+    ids=["one character", "a word repeated", "the example's placeholder"],
+)
+def test_production_refuses_a_secret_key_without_variety(production_env, key):
+    production_env["SECRET_KEY"] = key
+
+    result = start_django(production_env)
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: SECRET_KEY looks typed or copied, not random" in result.stderr
+
+
+def test_the_500_page_promises_nothing_it_does_not_do():
+    page = (PROJECT_DIR / "templates" / "500.html").read_text()
+
+    assert "We have been told" not in page
+    assert "The error is in our logs." in page
+
+
+MEDIA_PROBE = """
+import django
+django.setup()
+from pathlib import Path
+from django.conf import settings
+from django.test import Client
+logo = Path(settings.MEDIA_ROOT) / "businesses" / "logos" / "abc.png"
+logo.parent.mkdir(parents=True)
+logo.write_bytes(b"\\x89PNG logo bytes")
+client = Client(HTTP_HOST="hubs.example.org", raise_request_exception=False)
+for path in ["/media/businesses/logos/abc.png", "/media/../settings.py"]:
+    response = client.get(path, secure=True)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    print(response.status_code, response.get("Content-Type"), body[:16])
+"""
+
+
+def test_production_serves_an_uploaded_logo_and_nothing_outside_media(production_env, tmp_path):
+    production_env["MEDIA_ROOT"] = str(tmp_path / "media")
+
+    result = run(production_env, "-c", MEDIA_PROBE)
+
+    assert result.stdout.splitlines()[0] == "200 image/png b'\\x89PNG logo bytes'"
+    assert result.stdout.splitlines()[1].startswith("400 ")  # Outside MEDIA_ROOT: refused.
+
+
+def test_production_leaves_media_to_the_web_server_when_asked(production_env, tmp_path):
+    production_env["MEDIA_ROOT"] = str(tmp_path / "media")
+    production_env["SERVE_MEDIA"] = "false"
+
+    probe = (
+        "import django; django.setup(); from django.urls import Resolver404, resolve\n"
+        "try: resolve('/media/businesses/logos/abc.png')\n"
+        "except Resolver404: print('not ours')"
+    )
+
+    result = run(production_env, "-c", probe)
+
+    assert result.stdout == "not ours\n"

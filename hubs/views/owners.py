@@ -78,21 +78,39 @@ def _refused(request, error, to):
     return redirect(to)
 
 
+def _upload_allowed(request, form, field):
+    """Whether the form's image, if it has one, is within the user's upload rate; if not, the
+    form says so and nothing is saved."""
+    if not form.cleaned_data.get(field) or services.within_rate_limit(request, "upload"):
+        return True
+    form.add_error(field, "You have uploaded many images recently; please try again later.")
+    return False
+
+
 def _save_image(instance, field, content):
-    """Attach a cleaned image; the file is removed again if the database write fails."""
-    getattr(instance, field).save(content.name, content, save=False)
+    """Attach a cleaned image; the file is removed again if the database write fails, and the
+    file it replaces once the write commits (until then the row still points to it)."""
+    image = getattr(instance, field)
+    replaced, storage = image.name, image.storage
+    image.save(content.name, content, save=False)
     try:
         instance.save()
     except Exception:
-        getattr(instance, field).delete(save=False)
+        image.delete(save=False)
         raise
+    if replaced:
+        transaction.on_commit(lambda: storage.delete(replaced))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def business_create(request):
     form = BusinessForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _upload_allowed(request, form, "logo_upload")
+    ):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         with transaction.atomic():
             business = services.business_register(
@@ -110,7 +128,11 @@ def business_create(request):
 def business_edit(request, slug):
     business = _my_business(request, slug)
     form = BusinessForm(request.POST or None, request.FILES or None, instance=business)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _upload_allowed(request, form, "logo_upload")
+    ):
         with transaction.atomic():
             business = form.save(commit=False)
             if form.cleaned_data.get("location"):
@@ -261,7 +283,11 @@ def hub_join(request, slug):
 def hub_manage(request, slug):
     hub = _organized_hub(request, slug)
     form = HubEditForm(request.POST or None, request.FILES or None, instance=hub)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _upload_allowed(request, form, "cover_upload")
+    ):
         with transaction.atomic():
             hub = form.save()
             if form.cleaned_data["cover_upload"]:

@@ -235,3 +235,20 @@ def test_a_forwarded_for_shorter_than_the_proxy_count_uses_the_connecting_addres
     request = rf.get("/", HTTP_X_FORWARDED_FOR="192.0.2.1", REMOTE_ADDR="10.0.0.2")
 
     assert AccountAdapter().get_client_ip(request) == "10.0.0.2"
+
+
+def test_account_pages_are_private_to_shared_caches(client):
+    anonymous_login = client.get(reverse("account_login"))
+    client.force_login(make_user())
+    dashboard = client.get(reverse("accounts:dashboard"))
+    home = client.get(reverse("hubs:home"))
+
+    directives = [set(r["Cache-Control"].split(", ")) for r in [anonymous_login, dashboard, home]]
+    assert [{"private", "no-cache"} <= d for d in directives] == [True, True, True]
+    assert [d & {"public"} for d in directives] == [set(), set(), set()]
+
+
+def test_public_pages_for_visitors_stay_cacheable(client):
+    response = client.get(reverse("hubs:home"))
+
+    assert "private" not in response.get("Cache-Control", "")

@@ -55,9 +55,6 @@ def _demo_business():
 
 # Rows for models the demo data has none of, so their change pages can be opened.
 MAKERS = {
-    "hubs.Update": lambda: Update.objects.create(
-        hub=_demo_hub(), title="Open house", body="Meet the members on Friday."
-    ),
     "hubs.UnmatchedIndustryText": lambda: UnmatchedIndustryText.objects.create(text="widgetry"),
     "auth.Group": lambda: Group.objects.get_or_create(name="Test Curators")[0],
     "hubs.Partner": lambda: Partner.objects.create(
@@ -74,6 +71,9 @@ MAKERS = {
         old_slug="old-business", business=_demo_business()
     ),
     "hubs.Flag": lambda: Flag.objects.create(hub=_demo_hub(), reason="wrong", note="Moved."),
+    "hubs.Update": lambda: Update.objects.create(
+        hub=_demo_hub(), title="Spring meet-up", body="Twelve makers came."
+    ),
 }
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageFile
 
 from hubs.images import clean_image
 from hubs.models import Business
@@ -117,3 +117,96 @@ def test_business_logo_upload_is_stored_under_a_generated_name(client, settings,
     assert [p.name for p in stored] == [business.logo.name.rsplit("/", 1)[1]]
     assert business.logo.name.startswith("businesses/logos/")
     assert dict(Image.open(stored[0]).getexif()) == {}
+
+
+@pytest.mark.django_db
+def test_a_replaced_logo_is_deleted_from_disk(
+    client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from tests.factories import make_business
+
+    settings.MEDIA_ROOT = tmp_path
+    owner = make_user()
+    business = make_business(name="Logo Swap Co")
+    business.owners.add(owner)
+    client.force_login(owner)
+    url = reverse("hubs:business_edit", args=[business.slug])
+    data = {
+        "name": "Logo Swap Co",
+        "industry": business.industry.code,
+        "latitude": business.latitude,
+        "longitude": business.longitude,
+        "size": "2-9",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "logo_upload": _upload(_image_bytes())})
+    business.refresh_from_db()
+    first = business.logo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "logo_upload": _upload(_image_bytes(size=(32, 32)))})
+    business.refresh_from_db()
+
+    assert business.logo.name != first
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.png")] == [
+        business.logo.name
+    ]
+
+
+def test_clean_image_refuses_6300_by_6300_pixels_before_decoding(monkeypatch):
+    content = _image_bytes("PNG", size=(6300, 6300), mode="1")
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self))
+
+    with pytest.raises(ValidationError) as error:
+        clean_image(_upload(content, "wide.png"))
+
+    assert error.value.messages == ["The image has too many pixels."]
+    assert decoded == []
+
+
+def test_clean_image_accepts_a_phone_cameras_mpo_as_a_jpeg():
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (64, 48), (200, 30, 30)), Image.new("RGB", (64, 48))
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+
+    cleaned = clean_image(_upload(buffer.getvalue(), "phone.jpg", "image/jpeg"))
+
+    image = Image.open(io.BytesIO(cleaned.read()))
+    assert (image.format, image.size, getattr(image, "n_frames", 1)) == ("JPEG", (64, 48), 1)
+    assert cleaned.name.endswith(".jpg")
+
+
+@pytest.mark.django_db
+def test_image_uploads_are_rate_limited_per_user(client, settings, tmp_path):
+    from tests.factories import make_business
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "upload": "2/h/user"}
+    owner = make_user()
+    business = make_business(name="Busy Uploader")
+    business.owners.add(owner)
+    client.force_login(owner)
+    url = reverse("hubs:business_edit", args=[business.slug])
+    data = {
+        "name": "Busy Uploader",
+        "industry": business.industry.code,
+        "latitude": business.latitude,
+        "longitude": business.longitude,
+        "size": "2-9",
+    }
+
+    for _ in range(2):
+        client.post(url, {**data, "logo_upload": _upload(_image_bytes())})
+    business.refresh_from_db()
+    second = business.logo.name
+    third = client.post(url, {**data, "logo_upload": _upload(_image_bytes())})
+    without_image = client.post(url, {**data, "name": "Busy Uploader Ltd"})
+
+    business.refresh_from_db()
+    assert third.status_code == 200
+    assert "You have uploaded many images recently" in third.content.decode()
+    assert business.logo.name == second
+    assert without_image.status_code == 302
+    assert business.name == "Busy Uploader Ltd"

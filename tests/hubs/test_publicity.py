@@ -271,3 +271,20 @@ def test_feeds_parse_cleanly_in_a_feed_readers_parser(client, private_world):
         feeds[3].entries[0].link
         == f"http://testserver/hubs/{hub.slug}/#update-{hub.updates.get().pk}"
     )
+
+
+def test_embed_pages_policy_forbids_plugins_and_base_tags(client, private_world):
+    hub = private_world["hub"]
+
+    policy = client.get(reverse("hubs:hub_embed", args=[hub.slug]))["Content-Security-Policy"]
+
+    assert sorted(d.strip() for d in policy.split(";")) == [
+        "base-uri 'none'",
+        "default-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors *",
+        "img-src 'self' data: https:",
+        "object-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+    ]
