@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import snowballstemmer
 from django.core.cache import cache
+from django.db import transaction
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -151,7 +152,6 @@ ALIASES = {
     "groceries": "supermarkets",
     "tyre": "tire",
     "tyres": "tires",
-    "jewelry": "jewelry",
     "jewellery": "jewelry",
     "colour": "color",
     "aluminium": "aluminum",
@@ -207,14 +207,9 @@ HEAD_BOOST = 1.5
 MIN_SCORE = 0.5  # below it, a match explains too little of what was typed
 
 
-_stems: dict[str, str] = {}
-
-
+@functools.lru_cache(maxsize=50_000)  # bounded: visitors' words pass through here too
 def stem(word: str) -> str:
-    found = _stems.get(word)
-    if found is None:
-        found = _stems[word] = _stemmer.stemWord(word)
-    return found
+    return _stemmer.stemWord(word)
 
 
 @dataclass(frozen=True)
@@ -488,26 +483,39 @@ def _parse(industry_id, text, kind) -> Entry:
 
 _lock = threading.Lock()
 _current: tuple[object, Vocabulary] | None = None
+_cache_down_logged = False
+
+
+def _cache_down():
+    global _cache_down_logged
+    if not _cache_down_logged:
+        logger.warning("The cache is unreachable: each process keeps the vocabulary it has.")
+        _cache_down_logged = True
 
 
 def _version():
     try:
         return cache.get(VERSION_KEY, 0)
     except Exception:  # A cache that is down must not stop the matcher: keep the index we have.
-        logger.warning("The cache is unreachable; the industry vocabulary may be stale.")
+        _cache_down()
         return _current[0] if _current else 0
 
 
-def bump_version(**kwargs):
-    """Curators changed industries or synonyms: every process rebuilds its index (a receiver)."""
+def _bump_shared_version():
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:
+    except ValueError:  # not set yet, or evicted
         cache.set(VERSION_KEY, 1, timeout=None)
     except Exception:
-        logger.warning("The cache is unreachable; other processes keep their vocabulary.")
+        _cache_down()
+
+
+def bump_version(**kwargs):
+    """Curators changed industries or synonyms (a signal receiver): this process rebuilds at
+    once, the others once the change is committed, so none rebuilds from the old rows."""
     global _current
     _current = None
+    transaction.on_commit(_bump_shared_version)
 
 
 def build() -> Vocabulary:

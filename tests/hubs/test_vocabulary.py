@@ -123,6 +123,21 @@ def test_editing_synonyms_rebuilds_the_index():
     assert vocabulary.match("widgetry").best.code == "339999"
 
 
+def test_a_committed_edit_tells_every_process_to_rebuild(django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    industry = Industry.objects.get(code="339999")
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        industry.save()
+    assert cache.get(vocabulary.VERSION_KEY) is None  # not before the commit
+    for callback in pending:
+        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        industry.save()
+
+    assert cache.get(vocabulary.VERSION_KEY) == 2
+
+
 def test_one_industry_refuses_ambiguous_words_naming_the_candidates():
     with pytest.raises(ValueError) as error:
         vocabulary.one_industry("xqzv")
