@@ -124,9 +124,12 @@ class SearchForm(forms.Form):
         return cleaned
 
     def radius_km(self, unit, default_km):
+        """The chosen radius in km; without one, ``default_km`` as a round number in ``unit``
+        (150 km is 93 mi, shown as 100 mi)."""
         radius = self.cleaned_data.get("radius")
         if radius is None:
-            return default_km
+            in_unit = geo.km_to_miles(default_km) if unit == "mi" else default_km
+            radius = geo.round_radius(in_unit)
         return geo.miles_to_km(radius) if unit == "mi" else radius
 
 

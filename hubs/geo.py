@@ -49,5 +49,11 @@ def miles_to_km(miles):
 MILES_COUNTRIES = frozenset({"US", "GB", "LR", "MM", "PR", "GU", "VI", "AS", "MP"})
 
 
+def round_radius(value: float) -> int:
+    """A radius as people say it: 93 -> 100, 149 -> 150, 437 -> 450, 12 -> 10 (never 0)."""
+    step = 5 if value < 50 else 25 if value <= 200 else 50
+    return max(step, int(step * round(value / step)))
+
+
 def default_unit(country_code):
     return "mi" if country_code in MILES_COUNTRIES else "km"

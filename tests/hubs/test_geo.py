@@ -213,3 +213,11 @@ def test_km_and_miles_convert_both_ways():
 )
 def test_default_unit_follows_the_country(country, unit):
     assert geo.default_unit(country) == unit
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(93.2, 100), (150, 150), (149.0, 150), (437, 450), (12, 10), (1, 5), (1000, 1000)],
+)
+def test_round_radius_gives_the_round_number_people_say(value, expected):
+    assert geo.round_radius(value) == expected

@@ -53,7 +53,7 @@ def test_search_lists_ogden_outdoor_products_first_with_its_distance(client, ogd
     response = client.get(SEARCH, {"industry": "sporting goods", "near": "Ogden, UT"})
 
     assert h1(response) == "Sporting and Athletic Goods Manufacturing hubs near Ogden, UT"
-    assert heading(response, "results-heading") == "2 hubs within 93 mi"
+    assert heading(response, "results-heading") == "2 hubs within 100 mi"
     assert hub_cards(section(response, "results-heading")) == [
         ("Ogden Outdoor Products", shown(distance_from(ogden, ogden_hub), "mi")),
         ("Provo Outdoor Gear Makers", shown(distance_from(ogden, provo), "mi")),
@@ -84,7 +84,7 @@ def test_search_chosen_unit_wins_over_the_remembered_one(client):
 
     response = client.get(SEARCH, {"industry": "339920", "near": "Ogden, UT", "unit": "mi"})
 
-    assert heading(response, "results-heading") == "2 hubs within 93 mi"
+    assert heading(response, "results-heading") == "2 hubs within 100 mi"
     assert response.cookies["unit"].value == "mi"
 
 
@@ -372,7 +372,7 @@ def test_search_page_costs_a_fixed_number_of_queries(client, django_assert_max_n
     with django_assert_max_num_queries(SEARCH_QUERIES) as after:
         response = client.get(SEARCH, query)
 
-    assert heading(response, "results-heading") == "27 hubs within 93 mi"
+    assert heading(response, "results-heading") == "27 hubs within 100 mi"
     assert len(after.captured_queries) == len(before.captured_queries)
 
 
@@ -445,7 +445,7 @@ def test_search_for_a_state_is_centred_on_it_within_its_own_radius(client):
     response = client.get(SEARCH, {"near": "Montana"})
 
     assert h1(response) == "Hubs near Montana, USA"
-    assert response.context["radius_shown"] == round(geo.km_to_miles(montana.radius_km))
+    assert response.context["radius_shown"] == geo.round_radius(geo.km_to_miles(montana.radius_km))
     assert response.context["map_center"] == {
         "lat": montana.latitude,
         "lng": montana.longitude,
