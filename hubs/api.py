@@ -3,8 +3,6 @@
 import math
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from hubs import gazetteer, queries, vocabulary
 from hubs.models import Industry, Region, Stage
 
@@ -45,14 +43,15 @@ class GeoJSONParams:
     @classmethod
     def from_query(cls, query):  # noqa: C901 - one check a parameter reads best in a row.
         params = cls()
+        for name, value in query.items():
+            if "\x00" in value:  # PostgreSQL cannot even compare text holding one
+                return cls(error=_bad(name, f"{name} must not hold a NUL character."))
         industry = query.get("industry", "").strip()
         if industry:
-            params.industry = Industry.objects.filter(Q(slug=industry) | Q(code=industry)).first()
-            if params.industry is None:
-                try:
-                    params.industry = vocabulary.one_industry(industry)
-                except ValueError as error:
-                    return cls(error=_bad("industry", str(error)))
+            try:  # a slug, a code or words, through the site's one matcher
+                params.industry = vocabulary.one_industry(industry)
+            except ValueError as error:
+                return cls(error=_bad("industry", str(error)))
         region = query.get("region", "").strip()
         if region:
             params.region = Region.objects.filter(slug=region).first()

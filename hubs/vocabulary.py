@@ -380,12 +380,12 @@ class Vocabulary:
         by_code = self._code(text)
         if by_code is not None:
             result.exact = len(by_code) == 1
-            result.candidates = [Candidate(i, i.code, "code", 1.0) for i in by_code]
+            result.candidates = [Candidate(copy.copy(i), i.code, "code", 1.0) for i in by_code]
             return result
         exact = self.by_slug.get(text) or self.by_title.get(fold(text))
         if exact:
             result.exact = True
-            result.candidates = [Candidate(exact, exact.title, "title", 1.0)]
+            result.candidates = [Candidate(copy.copy(exact), exact.title, "title", 1.0)]
             return result
         found = words(text)
         groups = self._query_stems(found, prefix=prefix)

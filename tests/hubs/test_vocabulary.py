@@ -196,6 +196,14 @@ def test_api_reads_words_and_refuses_ambiguous_ones(client):
     assert "Unknown industry 'zzqxv'." in unknown.content.decode()
 
 
+@pytest.mark.parametrize("parameter", ["industry", "region", "stage"])
+def test_api_refuses_nul_characters_on_every_database(client, parameter):
+    response = client.get(reverse("hubs:hubs_geojson"), {parameter: "a\x00b"})
+
+    assert response.status_code == 400
+    assert json.loads(response.content)["parameter"] == parameter
+
+
 def test_csv_import_reads_codes_as_spreadsheets_write_them_and_words():
     rows = [
         ["name", "industry", "place"],
