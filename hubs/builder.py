@@ -18,6 +18,13 @@ class Step:
     advice: str
 
 
+def _progress(count, needed, what):
+    """ "1 of 3 member businesses" on the way; "8 member businesses (3 needed)" once there."""
+    if count < needed:
+        return f"{count} of {needed} {what}"
+    return f"{count} {what} ({needed} needed)"
+
+
 def hub_steps(*, hub, members, partner_count, mention_count):
     """The five steps with what is done and what to do next; ``members`` are active ones."""
     organizers = sum(1 for m in members if m.role == "organizer")
@@ -28,22 +35,22 @@ def hub_steps(*, hub, members, partner_count, mention_count):
             1,
             "Start the conversation",
             len(members) >= MIN_MEMBERS,
-            f"{len(members)} of {MIN_MEMBERS} member businesses",
+            _progress(len(members), MIN_MEMBERS, "member businesses"),
             "Invite kindred businesses nearby, in your industry or a complementary one.",
         ),
         Step(
             2,
             "Form an organization",
             organizers >= MIN_ORGANIZERS and bool(hub.mission.strip()),
-            f"{organizers} of {MIN_ORGANIZERS} organizers; "
-            + ("mission published" if hub.mission.strip() else "no mission statement yet"),
+            _progress(organizers, MIN_ORGANIZERS, "organizers")
+            + ("; mission published" if hub.mission.strip() else "; no mission statement yet"),
             "Ask a member to co-organize and publish a short mission statement.",
         ),
         Step(
             3,
             "Tap each other's connections",
             len(kinds) >= MIN_CONNECTION_KINDS,
-            f"{len(kinds)} of {MIN_CONNECTION_KINDS} kinds of connection offered",
+            _progress(len(kinds), MIN_CONNECTION_KINDS, "kinds of connection offered"),
             "Ask members which people they know: public office, finance, media, universities.",
         ),
         Step(

@@ -544,6 +544,11 @@ def test_hub_builder_steps_follow_real_data(owner_client, owner):
         (5, False),
     ]
     assert page.context["next_step"].title == "Publicize it"
+    assert [s.status for s in page.context["steps"][:3]] == [
+        "3 member businesses (3 needed)",
+        "2 organizers (2 needed); mission published",
+        "3 kinds of connection offered (3 needed)",
+    ]
     owner_client.post(
         reverse("hubs:mention_add", args=[hub.slug]),
         {"title": "Makers unite", "url": "https://news.example/makers"},
@@ -551,6 +556,18 @@ def test_hub_builder_steps_follow_real_data(owner_client, owner):
     page = owner_client.get(hub.get_absolute_url())
     assert all(step.done for step in page.context["steps"])
     assert page.context["next_step"] is None
+
+
+def test_hub_builder_counts_what_is_missing_until_it_is_reached(owner_client, owner):
+    hub, _, _ = _hub_with_organizer(owner)
+
+    steps = owner_client.get(hub.get_absolute_url()).context["steps"]
+
+    assert [s.status for s in steps[:3]] == [
+        "1 of 3 member businesses",
+        "1 of 2 organizers; no mission statement yet",
+        "0 of 3 kinds of connection offered",
+    ]
 
 
 def make_partner_resource(hub):
