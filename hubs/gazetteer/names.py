@@ -45,12 +45,18 @@ COUNTRY_ALIASES = {
 CITY_ALIASES = {"5128581": ["nyc", "new york"]}
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def fold(text: str) -> str:
     """Lower case, accents and punctuation removed, common abbreviations unified."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    bare = bare.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("ł", "l")
-    words = re.sub(r"[\W_]+", " ", bare).split()
+    if text.isascii():  # Most names: nothing to decompose (the gazetteer folds 400,000).
+        bare = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+        bare = bare.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("ł", "l")
+    words = _NOT_WORD.sub(" ", bare).split()
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 

@@ -328,3 +328,32 @@ def test_resolve_unknown_place_costs_at_most_three_queries(django_assert_max_num
         resolution = gazetteer.resolve("Qwxzy, Germany")
 
     assert resolution.found is False
+
+
+def test_gazetteer_load_leaves_the_next_ids_free_for_new_places():
+    """The loader writes ids itself; a place added afterwards (a curator's) must get a new one."""
+    highest = Place.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    place = Place.objects.create(
+        kind=Place.Kind.CITY, name="Newtown", country="US", source_id="new", latitude=1, longitude=1
+    )
+
+    assert place.pk > highest
+
+
+def test_gazetteer_load_keeps_names_and_the_population_they_rank_by():
+    ogden = Place.objects.get(kind=Place.Kind.CITY, name="Ogden", admin1="UT")
+    munich = Place.objects.get(kind=Place.Kind.CITY, source_id="2867714")
+
+    assert list(ogden.names.filter(is_primary=True).values_list("key", "population")) == [
+        ("ogden", ogden.population)
+    ]
+    assert ("munchen", False, munich.population) in munich.names.values_list(
+        "key", "is_primary", "population"
+    )
+    assert munich.names.get(is_primary=True).key == "munich"
+
+
+def test_fold_reads_ascii_and_accented_text_alike():
+    assert gazetteer.fold("Saint-Étienne") == gazetteer.fold("Saint-Etienne") == "st etienne"
+    assert gazetteer.fold("  NEW_YORK,  ny ") == "new york ny"
