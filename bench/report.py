@@ -254,10 +254,52 @@ def words(results):
     return note + "\n\n" + _table(header, rows, ["---", *["---:"] * 5, "---"])
 
 
-def document(*, info, scaling_results, throughput_result, notes, searches, words_results=()):
+PLACES_TARGET_MS = 3.0  # median in-process look-up
+
+
+def places(results):
+    """The gazetteer's table: load and look-up times per database."""
+    rows = [
+        [
+            r["database"],
+            f"{r['places']:,} / {r['names']:,}",
+            f"{r['load_s']:.1f} s",
+            f"{r['median_ms']:.2f} / {r['p90_ms']:.2f} / {r['max_ms']:.1f} ms",
+            r["statements"],
+            _verdict(r["median_ms"] < PLACES_TARGET_MS),
+        ]
+        for r in results
+    ]
+    header = [
+        "Database",
+        "Places / names",
+        "Load",
+        "Look-up median / p90 / max",
+        "Most SQL in one look-up",
+        f"Median < {PLACES_TARGET_MS:g} ms",
+    ]
+    note = (
+        f"{results[0]['typed']} typed places of the test table, each resolved {5} times (best "
+        "kept)."
+    )
+    return note + "\n\n" + _table(header, rows, ["---", *["---:"] * 4, "---"])
+
+
+def document(
+    *,
+    info,
+    scaling_results,
+    throughput_result,
+    notes,
+    searches,
+    words_results=(),
+    places_results=(),
+):
     parts = ["# Benchmark results", machine(info)]
     if words_results:
         parts += ["## Industry matcher", words(words_results)]
+    if places_results:
+        parts += ["## Gazetteer", places(places_results)]
     if scaling_results:
         parts += ["## Nearest-hub search", scaling(scaling_results, searches=searches)]
     if throughput_result:

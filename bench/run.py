@@ -64,6 +64,7 @@ def _arguments(argv):
     parser.add_argument("--skip-scaling", action="store_true", help="skip the nearest-hub scaling")
     parser.add_argument("--skip-http", action="store_true", help="skip the HTTP throughput")
     parser.add_argument("--skip-words", action="store_true", help="skip the industry matcher")
+    parser.add_argument("--skip-places", action="store_true", help="skip the gazetteer")
     parser.add_argument(
         "--databases",
         type=_database_names,
@@ -142,6 +143,15 @@ def _scaling(profile, args, notes):
 
 def _words(args, notes):
     """The industry matcher on each database: loading, building its index, matching."""
+    return _on_each_database(args, notes, "bench.words:measure", "industry matcher")
+
+
+def _places(args, notes):
+    """The gazetteer on each database: loading it, resolving typed places."""
+    return _on_each_database(args, notes, "bench.places:measure", "gazetteer")
+
+
+def _on_each_database(args, notes, function, what):
     results = []
     targets = []
     if "sqlite" in args.databases:
@@ -151,9 +161,9 @@ def _words(args, notes):
     for name, database in targets:
         try:
             with database() as url:
-                results.append(phase.run("bench.words:measure", database_url=url))
+                results.append(phase.run(function, database_url=url))
         except phase.PhaseFailed as error:
-            _note(notes, f"{name} industry matcher failed: {error} (see its output).")
+            _note(notes, f"{name} {what} failed: {error} (see its output).")
     return results
 
 
@@ -189,6 +199,7 @@ def main(argv=None):
     started, load_before = time.monotonic(), os.getloadavg()[0]
     notes = []
     words_results = [] if args.skip_words else _words(args, notes)
+    places_results = [] if args.skip_places else _places(args, notes)
     scaling_results = [] if args.skip_scaling else _scaling(profile, args, notes)
     throughput_result = None if args.skip_http else _throughput(profile, args, notes)
     status = 1 if notes else 0  # A phase failed or could not run.
@@ -210,6 +221,7 @@ def main(argv=None):
         notes=notes,
         searches=profile.searches,
         words_results=words_results,
+        places_results=places_results,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown)
