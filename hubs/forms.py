@@ -118,9 +118,9 @@ class SearchForm(forms.Form):
             resolution = gazetteer.resolve(cleaned["near"])
             if not resolution.found:
                 self.add_error("near", resolution.error)
-            cleaned["place"] = resolution
+            cleaned["place"] = gazetteer.name_position(resolution)
         elif lat is not None and lng is not None:
-            cleaned["place"] = _position(lat, lng)
+            cleaned["place"] = gazetteer.name_position(_position(lat, lng))
         return cleaned
 
     def radius_km(self, unit, default_km):

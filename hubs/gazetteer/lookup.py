@@ -22,6 +22,8 @@ ACCENTED_SPELLING_WEIGHT = 100
 # or outside it ("Buenos Aires" is the city, not the province around it).
 NAMESAKE_SHARE_INSIDE, NAMESAKE_SHARE_OUTSIDE = 0.25, 0.3
 MAX_QUERY_LENGTH = 200
+# A position is named after the nearest town within this distance ("near Ogden, UT").
+NEAR_TOWN_MAX_KM = 50
 AREA_KINDS = frozenset({Place.Kind.COUNTRY, Place.Kind.STATE, Place.Kind.COUNTY})
 
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
@@ -107,6 +109,8 @@ class Resolution:
     alternatives: list[Place] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     error: str = ""
+    # For a position (typed coordinates, the browser's): the town it is near, if any.
+    near_town: Place | None = None
 
     @property
     def found(self) -> bool:
@@ -116,6 +120,8 @@ class Resolution:
     def label(self) -> str:
         if self.place:
             return self.place.label
+        if self.near_town:
+            return self.near_town.label
         return f"{self.latitude:.4f}, {self.longitude:.4f}"
 
     @property
@@ -127,7 +133,8 @@ class Resolution:
 
     @property
     def country(self) -> str:
-        return self.place.country if self.place else ""
+        town = self.place or self.near_town
+        return town.country if town else ""
 
     @property
     def is_area(self) -> bool:
@@ -272,6 +279,19 @@ def nearest_city(*, lat: float, lng: float) -> Place | None:
     cities = Place.objects.filter(kind=Place.Kind.CITY)
     found = nearest(cities, lat=lat, lng=lng, limit=1)
     return found[0] if found else None
+
+
+def name_position(resolution: Resolution) -> Resolution:
+    """Give a position (typed coordinates, the browser's) the town within NEAR_TOWN_MAX_KM
+    nearest it, for its label and its country's unit; one indexed query. The point stays."""
+    from hubs.queries import within_radius
+
+    if resolution.found and resolution.place is None:
+        cities = Place.objects.filter(kind=Place.Kind.CITY)
+        lat, lng = resolution.latitude, resolution.longitude
+        towns = within_radius(cities, lat=lat, lng=lng, radius_km=NEAR_TOWN_MAX_KM)
+        resolution.near_town = towns.first()
+    return resolution
 
 
 def suggest(key: str, limit: int = 5) -> list[str]:
