@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from hubs import geo
@@ -22,7 +23,7 @@ from hubs.models import (
     Membership,
 )
 from hubs.pagecache import bump_directory_version
-from hubs.services import organizer_emails, owner_emails, send_after_commit
+from hubs.services import absolute_url, organizer_emails, owner_emails, send_after_commit
 
 CURATORS_GROUP = "Curators"
 # Models of the directory that curators do not edit: the gazetteer's name index is loaded whole
@@ -41,7 +42,11 @@ def approve_hubs(hubs):
         send_after_commit(
             subject=f"{hub.name} is approved",
             template="emails/hub_approved.txt",
-            context={"hub": hub},
+            context={
+                "hub": hub,
+                "hub_url": absolute_url(hub.get_absolute_url()),
+                "manage_url": absolute_url(reverse("hubs:hub_manage", args=[hub.slug])),
+            },
             to=organizer_emails(hub),
         )
 
@@ -57,7 +62,11 @@ def reject_hubs(hubs, *, reason):
         send_after_commit(
             subject=f"{hub.name} was not approved",
             template="emails/hub_rejected.txt",
-            context={"hub": hub, "reason": reason},
+            context={
+                "hub": hub,
+                "reason": reason,
+                "manage_url": absolute_url(reverse("hubs:hub_manage", args=[hub.slug])),
+            },
             to=organizer_emails(hub),
         )
 
