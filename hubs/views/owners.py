@@ -21,6 +21,7 @@ from hubs.forms import (
     ContactForm,
     FlagForm,
     HubEditForm,
+    HubFlagForm,
     HubRegisterForm,
     InviteForm,
     JoinForm,
@@ -28,7 +29,7 @@ from hubs.forms import (
     PartnerForm,
     UpdateForm,
 )
-from hubs.models import Business, Hub, Industry, Membership
+from hubs.models import Business, Flag, Hub, Industry, Membership
 from hubs.nexturl import next_url
 from hubs.services import ActionRefused
 from hubs.views.public import remembered_unit
@@ -479,15 +480,14 @@ def contact_hub(request, slug):
     return _contact(request, about=hub, recipients=services.organizer_emails(hub), back=hub)
 
 
-def _flag(request, *, target, **flag_fields):
-    form = FlagForm(request.POST or None)
+def _flag(request, *, target, form):
+    """Save a visitor's report on ``target`` (the form already knows which), within the
+    per-user limit on reports."""
     if request.method == "POST" and form.is_valid():
         if not services.within_rate_limit(request, "flag"):
             form.add_error(None, "You have sent many reports recently; please try again later.")
             return render(request, "hubs/flag.html", {"form": form, "target": target})
         form.instance.created_by = request.user
-        for field, value in flag_fields.items():
-            setattr(form.instance, field, value)
         form.save()
         messages.success(request, "Thank you: the curators will look into it.")
         return redirect(target)
@@ -497,15 +497,17 @@ def _flag(request, *, target, **flag_fields):
 @login_required
 @require_http_methods(["GET", "POST"])
 def flag_hub(request, slug):
-    hub = get_object_or_404(Hub.objects.approved(), slug=slug)
-    return _flag(request, target=hub, hub=hub)
+    hub = get_object_or_404(Hub.objects.approved().select_related("industry"), slug=slug)
+    form = HubFlagForm(request.POST or None, hub=hub, instance=Flag(hub=hub))
+    return _flag(request, target=hub, form=form)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def flag_business(request, slug):
     business = get_object_or_404(Business, slug=slug)
-    return _flag(request, target=business, business=business)
+    form = FlagForm(request.POST or None, instance=Flag(business=business))
+    return _flag(request, target=business, form=form)
 
 
 @require_http_methods(["GET", "POST"])
