@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
@@ -197,15 +198,21 @@ class HubAdmin(LocatedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
         return _merge(self, request, queryset, curation.merge_hubs, "merge_hubs")
 
     def moderation_view(self, request):
+        pending = list(
+            Hub.objects.filter(status=Hub.Status.PENDING).select_related(
+                "industry", "region", "created_by"
+            )
+        )
+        near = curation.approved_hubs_near(pending)
+        for hub in pending:
+            hub.approved_nearby = near[hub.pk]
         context = {
             **self.admin_site.each_context(request),
             "title": "Moderation queue",
             "opts": self.model._meta,
-            "pending": Hub.objects.filter(status=Hub.Status.PENDING).select_related(
-                "industry", "region", "created_by"
-            ),
+            "pending": pending,
             "flags": Flag.objects.filter(resolved_at__isnull=True).select_related(
-                "hub", "business", "created_by"
+                "hub", "business", "created_by", "duplicate_of"
             ),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
@@ -213,6 +220,58 @@ class HubAdmin(LocatedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
 
     def duplicates_view(self, request):
         return _duplicates_page(self, request, curation.duplicate_hubs(), "merge_hubs")
+
+
+# What the merge page compares side by side, for each kind of row.
+MERGE_FIELDS = {
+    "hub": [
+        "name",
+        "industry",
+        "region",
+        "status",
+        "stage",
+        "member_count",
+        "website",
+        "founded_year",
+        "description",
+        "created_at",
+    ],
+    "business": [
+        "name",
+        "industry",
+        "city",
+        "address",
+        "website",
+        "size",
+        "founded_year",
+        "location_public",
+        "description",
+        "created_at",
+    ],
+}
+
+
+def _shown(row, field):
+    """A field's value as a curator reads it: choices by label, dates as dates, "—" for none."""
+    value = getattr(row, field.name)
+    if field.choices:
+        value = getattr(row, f"get_{field.name}_display")()
+    elif isinstance(value, bool):
+        value = "yes" if value else "no"
+    elif hasattr(value, "strftime"):
+        value = value.strftime("%Y-%m-%d %H:%M")
+    return "—" if value in (None, "") else str(value)
+
+
+def _merge_comparison(rows):
+    """(label, values, whether they differ) for each compared field of the two rows."""
+    meta = rows[0]._meta
+    lines = []
+    for name in MERGE_FIELDS[meta.model_name]:
+        field = meta.get_field(name)
+        values = [_shown(row, field) for row in rows]
+        lines.append((capfirst(field.verbose_name), values, values[0] != values[1]))
+    return lines
 
 
 def _merge(modeladmin, request, queryset, merge, action):
@@ -224,7 +283,12 @@ def _merge(modeladmin, request, queryset, merge, action):
     survivor_pk = request.POST.get("survivor")
     if "confirm" not in request.POST or survivor_pk not in {str(r.pk) for r in rows}:
         return _confirm_page(
-            modeladmin, request, queryset, action=action, title="Merge", extra={"merge": rows}
+            modeladmin,
+            request,
+            queryset,
+            action=action,
+            title="Merge",
+            extra={"merge": rows, "comparison": _merge_comparison(rows)},
         )
     survivor = next(r for r in rows if str(r.pk) == survivor_pk)
     duplicate = next(r for r in rows if r.pk != survivor.pk)

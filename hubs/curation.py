@@ -1,18 +1,16 @@
 """What curators do to the directory: moderate, resolve flags, find and merge duplicates, and
 keep listings fresh. Every write is one transaction; mail leaves after it commits."""
 
-import difflib
-import itertools
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from hubs import geo
-from hubs.gazetteer import fold
+from hubs import duplicates, geo
 from hubs.models import (
     Business,
     BusinessRedirect,
@@ -22,15 +20,13 @@ from hubs.models import (
     Membership,
 )
 from hubs.pagecache import bump_directory_version
-from hubs.services import organizer_emails, owner_emails, send_after_commit
+from hubs.services import absolute_url, organizer_emails, owner_emails, send_after_commit
 
 CURATORS_GROUP = "Curators"
 # Models of the directory that curators do not edit: the gazetteer's name index is loaded whole
 # by a command (seed_demo) and has no admin page.
 NOT_CURATED = {"placename"}
 CONFIRM_LINK_MAX_AGE = 60 * 24 * 3600  # Seconds a freshness email's link stays valid.
-DUPLICATE_DISTANCE_KM = 30
-DUPLICATE_NAME_SIMILARITY = 0.75
 
 
 @transaction.atomic
@@ -41,7 +37,11 @@ def approve_hubs(hubs):
         send_after_commit(
             subject=f"{hub.name} is approved",
             template="emails/hub_approved.txt",
-            context={"hub": hub},
+            context={
+                "hub": hub,
+                "hub_url": absolute_url(hub.get_absolute_url()),
+                "manage_url": absolute_url(reverse("hubs:hub_manage", args=[hub.slug])),
+            },
             to=organizer_emails(hub),
         )
 
@@ -57,7 +57,11 @@ def reject_hubs(hubs, *, reason):
         send_after_commit(
             subject=f"{hub.name} was not approved",
             template="emails/hub_rejected.txt",
-            context={"hub": hub, "reason": reason},
+            context={
+                "hub": hub,
+                "reason": reason,
+                "manage_url": absolute_url(reverse("hubs:hub_manage", args=[hub.slug])),
+            },
             to=organizer_emails(hub),
         )
 
@@ -72,30 +76,36 @@ def resolve_flags(flags, *, curator, resolution):
         flag.save(update_fields=["resolved_by", "resolved_at", "resolution"])
 
 
-def _similar(a, b):
-    return difflib.SequenceMatcher(None, fold(a), fold(b)).ratio()
-
-
-def likely_duplicates(queryset, *, distance_km=DUPLICATE_DISTANCE_KM):
-    """Pairs of rows of one industry with similar names within ``distance_km``, most alike
-    first: (similarity, distance, older, newer)."""
-    rows = list(queryset.select_related("industry").order_by("industry_id", "created_at", "pk"))
-    pairs = []
-    for _, group in itertools.groupby(rows, key=lambda row: row.industry_id):
-        for a, b in itertools.combinations(list(group), 2):
-            distance = geo.haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
-            similarity = _similar(a.name, b.name)
-            if distance <= distance_km and similarity >= DUPLICATE_NAME_SIMILARITY:
-                pairs.append((round(similarity, 2), round(distance, 1), a, b))
-    return sorted(pairs, key=lambda pair: (-pair[0], pair[1]))
-
-
 def duplicate_hubs():
-    return likely_duplicates(Hub.objects.exclude(status=Hub.Status.ARCHIVED))
+    return duplicates.likely_duplicates(
+        Hub.objects.exclude(status=Hub.Status.ARCHIVED).select_related("industry")
+    )
 
 
 def duplicate_businesses():
-    return likely_duplicates(Business.objects.all())
+    return duplicates.likely_duplicates(Business.objects.select_related("industry"))
+
+
+def approved_hubs_near(hubs, *, radius_km=None):
+    """For each hub (pending ones, in the queue), the approved hubs of its industry within
+    ``radius_km`` (HUB_DUPLICATE_RADIUS_KM), nearest first, as (hub, km): one query."""
+    radius_km = radius_km or settings.HUB_DUPLICATE_RADIUS_KM
+    hubs = list(hubs)
+    approved = Hub.objects.approved().filter(industry__in={hub.industry_id for hub in hubs})
+    by_industry = {}
+    for other in approved.only("pk", "name", "slug", "industry", "latitude", "longitude"):
+        by_industry.setdefault(other.industry_id, []).append(other)
+    near = {}
+    for hub in hubs:
+        found = [
+            (other, geo.haversine_km(hub.latitude, hub.longitude, other.latitude, other.longitude))
+            for other in by_industry.get(hub.industry_id, [])
+            if other.pk != hub.pk
+        ]
+        near[hub.pk] = sorted(
+            [(other, km) for other, km in found if km <= radius_km], key=lambda pair: pair[1]
+        )
+    return near
 
 
 def _move_memberships(memberships, **target):

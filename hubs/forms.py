@@ -118,9 +118,9 @@ class SearchForm(forms.Form):
             resolution = gazetteer.resolve(cleaned["near"])
             if not resolution.found:
                 self.add_error("near", resolution.error)
-            cleaned["place"] = resolution
+            cleaned["place"] = gazetteer.name_position(resolution)
         elif lat is not None and lng is not None:
-            cleaned["place"] = _position(lat, lng)
+            cleaned["place"] = gazetteer.name_position(_position(lat, lng))
         return cleaned
 
     def radius_km(self, unit, default_km):
@@ -398,9 +398,13 @@ class InviteForm(forms.Form):
 
 
 class FlagForm(forms.ModelForm):
+    """A visitor's report on a business (or, as HubFlagForm, on a hub)."""
+
     reason = forms.ChoiceField(
         label="What is wrong?",
-        choices=[c for c in Flag.Reason.choices if c[0] != Flag.Reason.STALE],
+        choices=[
+            c for c in Flag.Reason.choices if c[0] not in {Flag.Reason.STALE, Flag.Reason.DUPLICATE}
+        ],
         widget=forms.RadioSelect,
     )
 
@@ -409,6 +413,48 @@ class FlagForm(forms.ModelForm):
         fields = ["reason", "note"]
         labels = {"note": "Details for the curators"}
         widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+
+# How many hubs a duplicate report offers to choose from, and how far it looks for them.
+DUPLICATE_CHOICES, DUPLICATE_CHOICES_KM = 20, 500
+
+
+class HubFlagForm(FlagForm):
+    """A report on a hub, which may say it duplicates another approved hub of its industry."""
+
+    reason = forms.ChoiceField(
+        label="What is wrong?",
+        choices=[c for c in Flag.Reason.choices if c[0] != Flag.Reason.STALE],
+        widget=forms.RadioSelect,
+    )
+    duplicate_of = forms.ModelChoiceField(
+        label="For a duplicate: the hub it duplicates",
+        queryset=Hub.objects.none(),
+        required=False,
+        help_text="Approved hubs of the same industry, nearest first.",
+    )
+
+    class Meta(FlagForm.Meta):
+        fields = ["reason", "duplicate_of", "note"]
+
+    def __init__(self, *args, hub, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Hub.objects.approved().filter(industry=hub.industry_id).exclude(pk=hub.pk)
+        nearest = queries.within_radius(
+            others, lat=hub.latitude, lng=hub.longitude, radius_km=DUPLICATE_CHOICES_KM
+        )
+        self.fields["duplicate_of"].queryset = others.filter(
+            pk__in=[row.pk for row in nearest[:DUPLICATE_CHOICES]]
+        )
+        self.fields["duplicate_of"].label_from_instance = lambda h: f"{h.name} ({h.region})"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") != Flag.Reason.DUPLICATE:
+            cleaned["duplicate_of"] = None
+        elif not cleaned.get("duplicate_of") and "duplicate_of" not in self.errors:
+            self.add_error("duplicate_of", "Choose the hub this one duplicates.")
+        return cleaned
 
 
 class UpdateForm(forms.ModelForm):

@@ -14,7 +14,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from hubs import queries
 from hubs.models import Business, Hub, Interest, Membership
@@ -137,6 +139,17 @@ def hub_register(*, business, name, industry, place, description, created_by):
     return hub
 
 
+@transaction.atomic
+def hub_resubmit(*, hub):
+    """An organizer sends a rejected hub, once edited, back to the curators' queue."""
+    hub = Hub.objects.select_for_update().get(pk=hub.pk)
+    if hub.status != Hub.Status.REJECTED:
+        raise ActionRefused("Only a hub the curators did not approve can be sent again.")
+    hub.status, hub.status_reason = Hub.Status.PENDING, ""
+    hub.save(update_fields=["status", "status_reason", "updated_at"])
+    return hub
+
+
 def membership_request(*, hub, business, connections, user):
     """Ask to join ``hub`` with ``business``; a double click gives one request."""
     if hub.status != Hub.Status.APPROVED:
@@ -222,7 +235,9 @@ def interest_record(*, business, industry):
     """Record that ``business`` would join a hub of ``industry`` near it.
 
     When enough businesses of that industry nearby have said so, each one not yet told is
-    emailed and invited to start the hub together. Returns how many are interested nearby.
+    emailed and invited to start the hub together; an owner who already organizes a hub of
+    that industry nearby is invited to grow it instead, and the others to join it. Returns how
+    many are interested nearby.
     """
     lat, lng = business.public_point
     with transaction.atomic():
@@ -234,17 +249,79 @@ def interest_record(*, business, industry):
         )
         if len(nearby) >= settings.INTEREST_THRESHOLD:
             to_tell = [interest for interest in nearby if interest.invited_at is None]
+            organized = {i.pk: _organized_hub_near(i.business, industry=industry) for i in nearby}
+            joinable = sorted(
+                {hub for hub in organized.values() if hub and hub.status == Hub.Status.APPROVED},
+                key=lambda hub: hub.name,
+            )
             for interest in to_tell:
-                send_after_commit(
-                    subject=f"{len(nearby)} businesses near you want a {industry.title} hub",
-                    template="emails/interest_threshold.txt",
-                    context={"interest": interest, "others": nearby, "industry": industry},
-                    to=owner_emails(interest.business),
-                )
+                _interest_email(interest, nearby, industry, organized[interest.pk], joinable)
             Interest.objects.filter(pk__in=[i.pk for i in to_tell]).update(
                 invited_at=timezone.now()
             )
     return len(nearby)
+
+
+def absolute_url(path):
+    """A link for an email, on the site's configured address (SITE_URL)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _organized_hub_near(business, *, industry):
+    """The nearest approved or pending hub of ``industry`` within the interest radius that a
+    business of this business's owners organizes, or None."""
+    organized = Membership.objects.filter(
+        role=Membership.Role.ORGANIZER,
+        state=Membership.State.ACTIVE,
+        business__owners__in=business.owners.all(),
+    ).values("hub")
+    hubs = Hub.objects.filter(
+        pk__in=organized,
+        industry=industry,
+        status__in=[Hub.Status.APPROVED, Hub.Status.PENDING],
+    )
+    lat, lng = business.public_point
+    return queries.within_radius(
+        hubs, lat=lat, lng=lng, radius_km=settings.INTEREST_RADIUS_KM
+    ).first()
+
+
+def _interest_email(interest, nearby, industry, own_hub, joinable):
+    """The pooling email: start the hub together, join the one a neighbour organizes, or,
+    for its organizer, grow it."""
+    others = [
+        {"interest": other, "url": absolute_url(other.business.get_absolute_url())}
+        for other in nearby
+    ]
+    context = {"interest": interest, "others": others, "industry": industry}
+    if own_hub:
+        send_after_commit(
+            subject=f"{len(nearby)} businesses near you would join {own_hub.name}",
+            template="emails/interest_grow_hub.txt",
+            context={
+                **context,
+                "hub": own_hub,
+                "hub_url": absolute_url(own_hub.get_absolute_url()),
+                "manage_url": absolute_url(reverse("hubs:hub_manage", args=[own_hub.slug])),
+            },
+            to=owner_emails(interest.business),
+        )
+        return
+    start = (
+        reverse("hubs:hub_create")
+        + "?"
+        + urlencode({"industry": industry.title, "near": interest.business.city})
+    )
+    send_after_commit(
+        subject=f"{len(nearby)} businesses near you want a {industry.title} hub",
+        template="emails/interest_threshold.txt",
+        context={
+            **context,
+            "start_url": absolute_url(start),
+            "joinable": [(hub, absolute_url(hub.get_absolute_url())) for hub in joinable],
+        },
+        to=owner_emails(interest.business),
+    )
 
 
 def interests_near(*, industry, lat, lng, radius_km=None):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("start-a-hub/", owners.hub_create, name="hub_create"),
     path("hubs/<slug:slug>/join/", owners.hub_join, name="hub_join"),
     path("hubs/<slug:slug>/manage/", owners.hub_manage, name="hub_manage"),
+    path("hubs/<slug:slug>/resubmit/", owners.hub_resubmit, name="hub_resubmit"),
     path("hubs/<slug:slug>/contact/", owners.contact_hub, name="hub_contact"),
     path("hubs/<slug:slug>/partners/", owners.partner_add, name="partner_add"),
     path("hubs/<slug:slug>/mentions/", owners.mention_add, name="mention_add"),

@@ -12,7 +12,14 @@ places too, centred on their towns, with a radius that covers most of them.
 """
 
 from hubs.gazetteer.loading import load_gazetteer
-from hubs.gazetteer.lookup import AREA_KINDS, Resolution, nearest_city, resolve, suggest
+from hubs.gazetteer.lookup import (
+    AREA_KINDS,
+    Resolution,
+    name_position,
+    nearest_city,
+    resolve,
+    suggest,
+)
 from hubs.gazetteer.names import (
     MIN_CITY_POPULATION,
     admin1_name,
@@ -30,6 +37,7 @@ __all__ = [
     "country_name",
     "fold",
     "load_gazetteer",
+    "name_position",
     "nearest_city",
     "resolve",
     "suggest",

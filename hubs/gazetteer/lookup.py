@@ -23,6 +23,8 @@ ACCENTED_SPELLING_WEIGHT = 100
 NAMESAKE_SHARE_INSIDE, NAMESAKE_SHARE_OUTSIDE = 0.25, 0.3
 MAX_QUERY_LENGTH = 200
 MAX_NAMED = 2000  # A guard: the readings of one text name a few hundred places at most.
+# A position is named after the nearest town within this distance ("near Ogden, UT").
+NEAR_TOWN_MAX_KM = 50
 AREA_KINDS = frozenset({Place.Kind.COUNTRY, Place.Kind.STATE, Place.Kind.COUNTY})
 
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
@@ -104,6 +106,8 @@ class Resolution:
     alternatives: list[Place] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     error: str = ""
+    # For a position (typed coordinates, the browser's): the town it is near, if any.
+    near_town: Place | None = None
 
     @property
     def found(self) -> bool:
@@ -113,6 +117,8 @@ class Resolution:
     def label(self) -> str:
         if self.place:
             return self.place.label
+        if self.near_town:
+            return self.near_town.label
         return f"{self.latitude:.4f}, {self.longitude:.4f}"
 
     @property
@@ -124,7 +130,8 @@ class Resolution:
 
     @property
     def country(self) -> str:
-        return self.place.country if self.place else ""
+        town = self.place or self.near_town
+        return town.country if town else ""
 
     @property
     def is_area(self) -> bool:
@@ -279,6 +286,19 @@ def nearest_city(*, lat: float, lng: float) -> Place | None:
     cities = Place.objects.filter(kind=Place.Kind.CITY)
     found = nearest(cities, lat=lat, lng=lng, limit=1)
     return found[0] if found else None
+
+
+def name_position(resolution: Resolution) -> Resolution:
+    """Give a position (typed coordinates, the browser's) the town within NEAR_TOWN_MAX_KM
+    nearest it, for its label and its country's unit; one indexed query. The point stays."""
+    from hubs.queries import within_radius
+
+    if resolution.found and resolution.place is None:
+        cities = Place.objects.filter(kind=Place.Kind.CITY)
+        lat, lng = resolution.latitude, resolution.longitude
+        towns = within_radius(cities, lat=lat, lng=lng, radius_km=NEAR_TOWN_MAX_KM)
+        resolution.near_town = towns.first()
+    return resolution
 
 
 def suggest(key: str, limit: int = 5) -> list[str]:

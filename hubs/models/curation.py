@@ -30,13 +30,15 @@ class BusinessRedirect(models.Model):
 
 
 class Flag(models.Model):
-    """A signed-in user's report that a hub or a business is wrong, closed or spam."""
+    """A signed-in user's report that a hub or a business is wrong, closed, spam, or that a hub
+    duplicates another."""
 
     class Reason(models.TextChoices):
         WRONG = "wrong", "Wrong or outdated information"
         CLOSED = "closed", "Closed or no longer active"
         SPAM = "spam", "Spam or not a real listing"
         STALE = "stale", "Not confirmed by its organizers"
+        DUPLICATE = "duplicate", "A duplicate of another hub"
 
     hub = models.ForeignKey(
         Hub, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
@@ -45,6 +47,15 @@ class Flag(models.Model):
         Business, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
     )
     reason = models.CharField(max_length=10, choices=Reason)
+    # Emptied if that hub is later deleted or merged away; the flag keeps its note.
+    duplicate_of = models.ForeignKey(
+        Hub,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicate_flags",
+        help_text="The hub this one duplicates, for a duplicate report.",
+    )
     note = models.TextField(blank=True, max_length=2000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="flags"
@@ -67,6 +78,11 @@ class Flag(models.Model):
                 condition=models.Q(hub__isnull=False, business__isnull=True)
                 | models.Q(hub__isnull=True, business__isnull=False),
                 name="flag_one_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duplicate_of__isnull=True)
+                | models.Q(reason="duplicate", hub__isnull=False),
+                name="flag_duplicate_of_a_hub",
             ),
         ]
 

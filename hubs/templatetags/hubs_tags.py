@@ -20,6 +20,16 @@ def distance(km, unit="km"):
     return f"{value:,.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
 
 
+@register.filter
+def away(km, unit="km"):
+    """How far a nearby row is, never "0 km" for one that is not there: 0.4 -> "under 1 km
+    away", 12.3456 -> "12.3 km away"."""
+    if km is None:
+        return ""
+    value = geo.km_to_miles(km) if unit == "mi" else km
+    return f"under 1 {unit} away" if value < 1 else f"{distance(km, unit)} away"
+
+
 @register.simple_tag(takes_context=True)
 def query_string(context, **changes):
     """The current query string with some parameters changed (None removes one)."""

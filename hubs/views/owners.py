@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hubs import curation, services
@@ -20,6 +21,7 @@ from hubs.forms import (
     ContactForm,
     FlagForm,
     HubEditForm,
+    HubFlagForm,
     HubRegisterForm,
     InviteForm,
     JoinForm,
@@ -27,9 +29,10 @@ from hubs.forms import (
     PartnerForm,
     UpdateForm,
 )
-from hubs.models import Business, Hub, Industry, Membership
+from hubs.models import Business, Flag, Hub, Industry, Membership
 from hubs.nexturl import next_url
 from hubs.services import ActionRefused
+from hubs.views.public import remembered_unit
 
 INVITE_MAX_AGE = 7 * 24 * 3600
 
@@ -105,7 +108,14 @@ def _save_image(instance, field, content):
 @login_required
 @require_http_methods(["GET", "POST"])
 def business_create(request):
-    form = BusinessForm(request.POST or None, request.FILES or None)
+    """List a business; a visitor on their way to start a hub arrives with its industry and
+    place filled in and a "next" back to it."""
+    initial = {
+        "industry": request.GET.get("industry", ""),
+        "place_text": request.GET.get("near", ""),
+    }
+    form = BusinessForm(request.POST or None, request.FILES or None, initial=initial)
+    back = request.POST.get("next") or request.GET.get("next")
     if (
         request.method == "POST"
         and form.is_valid()
@@ -119,8 +129,9 @@ def business_create(request):
             if form.cleaned_data["logo_upload"]:
                 _save_image(business, "logo", form.cleaned_data["logo_upload"])
         messages.success(request, f"{business.name} is listed.")
-        return redirect(business)
-    return render(request, "hubs/business_form.html", {"form": form})
+        return redirect(next_url(request, back, default=business))
+    # Shown back in a hidden field as typed: it is checked when it is followed.
+    return render(request, "hubs/business_form.html", {"form": form, "next": back or ""})
 
 
 @login_required
@@ -219,6 +230,13 @@ def _hubs_visible_to(user, hubs):
     ]
 
 
+def _list_business_query(request):
+    """The query of the "list your business" link for someone starting a hub without one: the
+    hub's industry and place to prefill, and the way back here."""
+    carried = {name: request.GET.get(name, "") for name in ("industry", "near")}
+    return urlencode({**{k: v for k, v in carried.items() if v}, "next": request.get_full_path()})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def hub_create(request):
@@ -249,8 +267,11 @@ def hub_create(request):
                 messages.success(request, f"{hub.name} is registered.")
                 return redirect("hubs:hub_manage", slug=hub.slug)
     shown = _hubs_visible_to(request.user, nearby)
+    location = form.cleaned_data.get("location") if form.is_bound else None
     context = {
         "form": form,
+        "unit": remembered_unit(request, location.country if location else ""),
+        "list_business_query": _list_business_query(request),
         "nearby": shown,
         "under_review": len(nearby) - len(shown),
         "has_business": form.fields["business"].queryset.exists(),
@@ -307,6 +328,18 @@ def hub_manage(request, slug):
         "update_form": UpdateForm(),
     }
     return render(request, "hubs/hub_manage.html", context)
+
+
+@login_required
+@require_POST
+def hub_resubmit(request, slug):
+    hub = _organized_hub(request, slug)
+    try:
+        services.hub_resubmit(hub=hub)
+    except ActionRefused as error:
+        return _refused(request, error, reverse("hubs:hub_manage", args=[hub.slug]))
+    messages.success(request, f"{hub.name} is sent to the curators for review again.")
+    return redirect("hubs:hub_manage", slug=hub.slug)
 
 
 @login_required
@@ -447,15 +480,14 @@ def contact_hub(request, slug):
     return _contact(request, about=hub, recipients=services.organizer_emails(hub), back=hub)
 
 
-def _flag(request, *, target, **flag_fields):
-    form = FlagForm(request.POST or None)
+def _flag(request, *, target, form):
+    """Save a visitor's report on ``target`` (the form already knows which), within the
+    per-user limit on reports."""
     if request.method == "POST" and form.is_valid():
         if not services.within_rate_limit(request, "flag"):
             form.add_error(None, "You have sent many reports recently; please try again later.")
             return render(request, "hubs/flag.html", {"form": form, "target": target})
         form.instance.created_by = request.user
-        for field, value in flag_fields.items():
-            setattr(form.instance, field, value)
         form.save()
         messages.success(request, "Thank you: the curators will look into it.")
         return redirect(target)
@@ -465,15 +497,17 @@ def _flag(request, *, target, **flag_fields):
 @login_required
 @require_http_methods(["GET", "POST"])
 def flag_hub(request, slug):
-    hub = get_object_or_404(Hub.objects.approved(), slug=slug)
-    return _flag(request, target=hub, hub=hub)
+    hub = get_object_or_404(Hub.objects.approved().select_related("industry"), slug=slug)
+    form = HubFlagForm(request.POST or None, hub=hub, instance=Flag(hub=hub))
+    return _flag(request, target=hub, form=form)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def flag_business(request, slug):
     business = get_object_or_404(Business, slug=slug)
-    return _flag(request, target=business, business=business)
+    form = FlagForm(request.POST or None, instance=Flag(business=business))
+    return _flag(request, target=business, form=form)
 
 
 @require_http_methods(["GET", "POST"])

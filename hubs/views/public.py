@@ -116,7 +116,7 @@ def _business_ld(request, business):
     return data
 
 
-def _remembered_unit(request, country_code):
+def remembered_unit(request, country_code):
     """The visitor's remembered unit, else the one people use in that country."""
     remembered = request.COOKIES.get(UNIT_COOKIE)
     return remembered if remembered in {"km", "mi"} else geo.default_unit(country_code)
@@ -125,7 +125,7 @@ def _remembered_unit(request, country_code):
 def _unit(request, form, resolution):
     """Kilometres or miles: the visitor's choice, then their remembered one, then the place's."""
     chosen = form.cleaned_data.get("unit") if form.is_bound and form.is_valid() else ""
-    return chosen or _remembered_unit(request, resolution.country if resolution else "")
+    return chosen or remembered_unit(request, resolution.country if resolution else "")
 
 
 @require_GET
@@ -223,7 +223,7 @@ def hub_list(request):
     context = {
         "filter": hub_filter,
         "page": page,
-        "unit": _remembered_unit(request, place.country if place else ""),
+        "unit": remembered_unit(request, place.country if place else ""),
         "map_points": _map_points(page.object_list),
     }
     return render(request, "hubs/hub_list.html", context)
@@ -279,7 +279,7 @@ def hub_detail(request, slug):
         "complementary": queries.complementary_hubs_near(
             industry=hub.industry, radius_km=COMPLEMENT_RADIUS_KM, **point
         ),
-        "unit": _remembered_unit(request, hub.region.country_code),
+        "unit": remembered_unit(request, hub.region.country_code),
         "map_points": _map_points([hub]),
         **_hub_sharing(request, hub, members),
     }

@@ -211,9 +211,13 @@ def test_duplicate_hubs_pairs_similar_names_of_one_industry_nearby():
     make_hub(name="Tonga Canoe Builders", latitude=-21.1, longitude=-175.2)  # Other industry.
     make_hub(name="Fiji Canoe Builders", industry=industry, latitude=-18.1, longitude=178.4)
 
-    pairs = [(a, b) for _, _, a, b in curation.duplicate_hubs() if a.industry_id == industry.pk]
+    pairs = [
+        (p.older, p.newer, p.reasons)
+        for p in curation.duplicate_hubs()
+        if p.older.industry_id == industry.pk
+    ]
 
-    assert pairs == [(older, newer)]
+    assert pairs == [(older, newer, ["names 97% alike"])]
 
 
 def test_merge_hubs_moves_everything_keeps_the_older_date_and_redirects(client, curator):

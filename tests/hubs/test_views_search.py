@@ -103,10 +103,53 @@ def test_search_defaults_to_kilometres_outside_the_miles_countries(client):
     ]
 
 
-def test_search_without_a_country_defaults_to_kilometres(client):
-    response = client.get(SEARCH, {"industry": "339920", "near": "41.223, -111.97383"})
+def test_search_by_typed_coordinates_names_the_nearest_town_in_its_unit(client):
+    response = client.get(SEARCH, {"industry": "339920", "near": "41.25, -111.95"})
 
-    assert h1(response) == "Sporting and Athletic Goods Manufacturing hubs near 41.2230, -111.9738"
+    assert h1(response) == "Sporting and Athletic Goods Manufacturing hubs near Ogden, UT"
+    assert heading(response, "results-heading") == "2 hubs within 100 mi"
+    # The search is measured from the position itself, not from the town's centre.
+    assert response.context["map_center"]["lat"] == 41.25
+
+
+NO_HUB = "No sporting and athletic goods manufacturing hub within"
+
+
+@pytest.mark.parametrize(
+    ("position", "title", "results"),
+    [
+        ({"lat": "41.25", "lng": "-111.95"}, "near Ogden, UT", "2 hubs within 100 mi"),
+        (
+            {"lat": "48.7823", "lng": "9.177"},
+            "near Stuttgart, Germany",
+            f"{NO_HUB} 150 km of Stuttgart, Germany",
+        ),
+        (
+            {"lat": "51.5085", "lng": "-0.1257"},
+            "near London, United Kingdom",
+            f"{NO_HUB} 100 mi of London, United Kingdom",
+        ),
+        # Open ocean: no town within 50 km to name, so the coordinates and kilometres stay.
+        (
+            {"near": "-45, -140"},
+            "near -45.0000, -140.0000",
+            f"{NO_HUB} 150 km of -45.0000, -140.0000",
+        ),
+    ],
+)
+def test_search_by_a_position_is_titled_with_the_nearest_town(client, position, title, results):
+    response = client.get(SEARCH, {"industry": "339920", **position})
+
+    assert h1(response) == f"Sporting and Athletic Goods Manufacturing hubs {title}"
+    assert heading(response, "results-heading") == results
+
+
+def test_search_by_a_position_keeps_a_remembered_unit(client):
+    client.cookies["unit"] = "km"
+
+    response = client.get(SEARCH, {"industry": "339920", "lat": "41.25", "lng": "-111.95"})
+
+    assert h1(response) == "Sporting and Athletic Goods Manufacturing hubs near Ogden, UT"
     assert heading(response, "results-heading") == "2 hubs within 150 km"
 
 
