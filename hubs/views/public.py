@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from hubs import builder, geo, queries, services, vocabulary
 from hubs.api import GeoJSONParams, hub_feature
+from hubs.cors import open_to_any_origin
 from hubs.filters import BusinessFilter, HubFilter
 from hubs.forms import RADIUS_CHOICES, SearchForm
 from hubs.models import (
@@ -436,7 +437,7 @@ def industry_suggestions(request):
     return JsonResponse({"results": results})
 
 
-@require_GET
+@open_to_any_origin
 def hubs_geojson(request):
     params = GeoJSONParams.from_query(request.GET)
     if params.error:
