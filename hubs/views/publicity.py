@@ -90,6 +90,8 @@ def press_kit(request, slug):
         "members": members,
         "organizers": [m for m in members if m.role == m.Role.ORGANIZER],
         "industries": [hub.industry, *hub.secondary_industries.all()],
+        "partners": list(hub.partners.select_related("resource")),
+        "mentions": list(hub.mentions.all()),
         "map_points": _map_points([hub]),
     }
     return render(request, "hubs/press_kit.html", context)
