@@ -52,6 +52,24 @@ def _map_points(hubs):
     ]
 
 
+def _business_map_points(business):
+    """A business's map point: its public point, which for a home-based business is only its
+    town's centre, drawn as an area rather than a pin."""
+    latitude, longitude = business.public_point
+    exact = business.location_public
+    return [
+        {
+            "name": business.name,
+            "url": business.get_absolute_url(),
+            "lat": latitude,
+            "lng": longitude,
+            "detail": business.address if exact and business.address else business.city,
+            "approximate": not exact,
+            "zoom": 15 if exact else 12,
+        }
+    ]
+
+
 def _meta(request, obj, *, title, description, image=None, kind="website"):
     """Open Graph, Twitter card and canonical values for an object's page."""
     return {
@@ -408,6 +426,7 @@ def business_detail(request, slug):
         "business": business,
         "memberships": list(memberships),
         "is_owner": is_owner,
+        "map_points": _business_map_points(business),
         "structured_data": _business_ld(request, business),
         **_meta(
             request,
