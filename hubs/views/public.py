@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from hubs import builder, geo, queries, services, vocabulary
 from hubs.api import GeoJSONParams, hub_feature
+from hubs.cors import open_to_any_origin
 from hubs.filters import BusinessFilter, HubFilter
 from hubs.forms import RADIUS_CHOICES, SearchForm
 from hubs.models import (
@@ -48,6 +49,24 @@ def _map_points(hubs):
             "members": h.member_count,
         }
         for h in hubs
+    ]
+
+
+def _business_map_points(business):
+    """A business's map point: its public point, which for a home-based business is only its
+    town's centre, drawn as an area rather than a pin."""
+    latitude, longitude = business.public_point
+    exact = business.location_public
+    return [
+        {
+            "name": business.name,
+            "url": business.get_absolute_url(),
+            "lat": latitude,
+            "lng": longitude,
+            "detail": business.address if exact and business.address else business.city,
+            "approximate": not exact,
+            "zoom": 15 if exact else 12,
+        }
     ]
 
 
@@ -407,6 +426,7 @@ def business_detail(request, slug):
         "business": business,
         "memberships": list(memberships),
         "is_owner": is_owner,
+        "map_points": _business_map_points(business),
         "structured_data": _business_ld(request, business),
         **_meta(
             request,
@@ -436,7 +456,7 @@ def industry_suggestions(request):
     return JsonResponse({"results": results})
 
 
-@require_GET
+@open_to_any_origin
 def hubs_geojson(request):
     params = GeoJSONParams.from_query(request.GET)
     if params.error:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from hubs import cards, opendata, queries
 from hubs.api import hub_feature
+from hubs.cors import open_to_any_origin
 from hubs.models import Hub, Industry
 from hubs.views.public import _map_points
 
@@ -89,6 +90,8 @@ def press_kit(request, slug):
         "members": members,
         "organizers": [m for m in members if m.role == m.Role.ORGANIZER],
         "industries": [hub.industry, *hub.secondary_industries.all()],
+        "partners": list(hub.partners.select_related("resource")),
+        "mentions": list(hub.mentions.all()),
         "map_points": _map_points([hub]),
     }
     return render(request, "hubs/press_kit.html", context)
@@ -99,22 +102,22 @@ def data(request):
     return render(request, "hubs/data.html", {"licence": opendata.LICENCE})
 
 
-@require_GET
+@open_to_any_origin
 def data_hubs_csv(request):
     return opendata.csv_response(opendata.hub_rows(request), "industry-hubs.csv")
 
 
-@require_GET
+@open_to_any_origin
 def data_businesses_csv(request):
     return opendata.csv_response(opendata.business_rows(request), "industry-hubs-businesses.csv")
 
 
-@require_GET
+@open_to_any_origin
 def data_resources_csv(request):
     return opendata.csv_response(opendata.resource_rows(request), "industry-hubs-resources.csv")
 
 
-@require_GET
+@open_to_any_origin
 def data_hubs_geojson(request):
     hubs = queries.public_hubs().order_by("pk")
     return JsonResponse(

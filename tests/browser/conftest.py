@@ -4,11 +4,16 @@ The server runs in its own process on a fresh SQLite file holding the demo data,
 see what a newcomer sees after `make run`.
 """
 
+import functools
+import html
+import http.server
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -154,3 +159,40 @@ def page(browser, site_url):
     page.route("**/*", route)
     yield page
     context.close()
+
+
+class _QuietFileHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def partner_site(site_url, tmp_path):
+    """A partner's site on another origin (localhost, another port) that puts one of our maps on
+    its page with the snippet ("Put ... on your website") that one of our pages gives. Returns a
+    function of that page's path and, optionally, another iframe size; it answers the partner
+    page's URL."""
+    folder = tmp_path / "partner"
+    folder.mkdir()
+    handler = functools.partial(_QuietFileHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def page_with_snippet(path, *, width=None, height=None):
+        with urllib.request.urlopen(site_url + path) as response:
+            our_page = response.read().decode()
+        code = re.search(r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', our_page, re.S)[1]
+        snippet = html.unescape(code)
+        if width:
+            snippet = re.sub(
+                r'width="\d+" height="\d+"', f'width="{width}" height="{height}"', snippet
+            )
+        name = f"{re.sub(r'[^a-z0-9]+', '-', path).strip('-')}-{width or 'snippet'}.html"
+        (folder / name).write_text(
+            f"<!doctype html><title>A partner</title><h1>Our members</h1>{snippet}<p>Footer</p>"
+        )
+        return f"http://localhost:{server.server_address[1]}/{name}"
+
+    yield page_with_snippet
+    server.shutdown()
+    server.server_close()

@@ -22,6 +22,8 @@ SCREENSHOTS = [
     ("hubs", "/hubs/", 1440),
     ("phone-results", "/search/?industry=nanotech&near=Albany%2C+NY", 360),
     ("phone-hub", "/hubs/albany-nanotech/", 360),
+    ("phone-hubs", "/hubs/", 360),
+    ("business", "/businesses/anchor-aircraft-group/", 1440),
 ]
 LIGHTHOUSE_PAGES = [
     ("Home", "/"),
@@ -45,6 +47,24 @@ def test_screenshot(browser, site_url, name, path, width):
     page.screenshot(path=folder / f"{name}.png", full_page=True)
 
     assert (folder / f"{name}.png").stat().st_size > 10_000
+    context.close()
+
+
+@pytest.mark.screenshots
+def test_screenshot_embed_on_a_partner_site(browser, site_url, partner_site):
+    """The hub's map as a partner's page shows it, framed at the size the snippet gives."""
+    partner = partner_site("/hubs/ogden-outdoor-products/")
+    context = browser.new_context(viewport={"width": 700, "height": 560})
+    page = context.new_page()
+    allowed = (site_url, partner.rsplit("/", 1)[0])
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(allowed) else r.abort())
+    page.goto(partner)
+    page.wait_for_load_state("networkidle")
+    path = DOCS / "screenshots" / "embed.png"
+
+    page.screenshot(path=path)
+
+    assert path.stat().st_size > 10_000
     context.close()
 
 

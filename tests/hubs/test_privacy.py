@@ -5,6 +5,7 @@ public point (its town's centre when its location is private). The bisection tes
 attacker: it moves the searched point and watches the "want a hub" count change.
 """
 
+import json
 import re
 
 import pytest
@@ -143,3 +144,67 @@ def test_interest_threshold_counts_neighbours_by_their_public_points(settings, m
     assert count == 1
     assert mailoutbox == []
     assert list(Interest.objects.filter(invited_at__isnull=False)) == []
+
+
+def _map_data(html):
+    return json.loads(
+        re.search(r'<script id="map-data" type="application/json">(.*?)</script>', html)[1]
+    )
+
+
+def test_business_page_map_of_a_home_based_business_shows_only_its_town(client):
+    business = make_business(
+        name="Home Candles",
+        city="Townsville",
+        address="12 Secret Lane",
+        latitude=-45.123456,
+        longitude=-140.654321,
+        town_latitude=-45.5,
+        town_longitude=-140.25,
+        location_public=False,
+    )
+
+    html = client.get(business.get_absolute_url()).content.decode()
+
+    assert _map_data(html) == [
+        {
+            "name": "Home Candles",
+            "url": business.get_absolute_url(),
+            "lat": -45.5,
+            "lng": -140.25,
+            "detail": "Townsville",
+            "approximate": True,
+            "zoom": 12,
+        }
+    ]
+    assert 'aria-label="Map of the business\'s town"' in html
+    for secret in ["45.12", "140.65", "12 Secret Lane"]:
+        assert secret not in html, secret
+
+
+def test_business_page_map_of_a_public_location_shows_its_exact_point(client):
+    business = make_business(
+        name="Main Street Forge",
+        city="Townsville",
+        address="1 Main Street",
+        latitude=-45.123456,
+        longitude=-140.654321,
+        town_latitude=-45.5,
+        town_longitude=-140.25,
+    )
+
+    html = client.get(business.get_absolute_url()).content.decode()
+
+    assert _map_data(html) == [
+        {
+            "name": "Main Street Forge",
+            "url": business.get_absolute_url(),
+            "lat": -45.123456,
+            "lng": -140.654321,
+            "detail": "1 Main Street",
+            "approximate": False,
+            "zoom": 15,
+        }
+    ]
+    assert 'aria-label="Map of the business"' in html
+    assert '<script src="/static/js/map.js"></script>' in html

@@ -2,6 +2,7 @@
 that none of them lets private data out."""
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -10,8 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from hubs.models import Hub, Membership, Mention, Update
-from tests.factories import make_business, make_hub, make_membership, make_user
+from hubs.models import Hub, Membership, Mention, Partner, Resource, Update
+from tests.factories import make_business, make_hub, make_membership, make_resource, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +220,83 @@ def test_press_kit_lists_active_members_and_has_a_print_stylesheet(client, priva
     assert 'href="/static/css/print.css" media="print"' in html
     assert [m.business.name for m in response.context["members"]] == ["Home Workshop"]
     _assert_private_data_absent(html)
+
+
+def _press_section(html, heading):
+    """The items of the press kit's list under an <h2>, as text without tags."""
+    items = re.search(rf"<h2>{heading}</h2>\s*<ul[^>]*>(.*?)</ul>", html, re.S)[1]
+    return [
+        " ".join(re.sub(r"<[^>]+>", "", li.replace("<br>", " ")).split())
+        for li in re.findall(r"<li>(.*?)</li>", items, re.S)
+    ]
+
+
+def test_press_kit_lists_partners_and_press_mentions(client, private_world):
+    hub = private_world["hub"]
+    chamber = make_resource(name="Ogden Chamber", kind=Resource.Kind.CHAMBER, city="Ogden")
+    college = make_resource(name="Weber College", kind=Resource.Kind.UNIVERSITY, city="")
+    Partner.objects.create(hub=hub, resource=college)
+    Partner.objects.create(hub=hub, resource=chamber, note="Hosts our meetings")
+    Mention.objects.create(
+        hub=hub,
+        title="Makers team up",
+        url="https://news.example/makers",
+        published_on=datetime.date(2026, 3, 4),
+    )
+    Mention.objects.create(hub=hub, title="Undated blog post", url="https://blog.example/post")
+
+    html = client.get(reverse("hubs:hub_press", args=[hub.slug])).content.decode()
+
+    assert _press_section(html, "Partners") == [
+        "Ogden Chamber (Chamber of commerce, Ogden): Hosts our meetings",
+        "Weber College (University)",
+    ]
+    assert _press_section(html, "In the press") == [
+        "Makers team up, 4 March 2026 https://news.example/makers",
+        "Undated blog post https://blog.example/post",
+    ]
+    assert (
+        '<a href="https://news.example/makers" rel="noopener nofollow">Makers team up</a>' in html
+    )
+
+
+def test_press_kit_says_when_no_partner_or_mention_is_recorded(client, private_world):
+    html = client.get(reverse("hubs:hub_press", args=[private_world["hub"].slug])).content.decode()
+
+    assert _press_section(html, "Partners") == ["None recorded yet."]
+    assert _press_section(html, "In the press") == ["No article recorded yet."]
+
+
+def test_press_kit_offers_the_cover_picture_and_the_card(client, private_world, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    hub = private_world["hub"]
+    hub.cover_image.save("cover.png", ContentFile(b"png bytes"))
+
+    html = client.get(reverse("hubs:hub_press", args=[hub.slug])).content.decode()
+
+    card = f"/hubs/{hub.slug}/card.png"
+    assert _press_section(html, "Pictures") == [
+        "Cover picture: http://testserver/media/hubs/covers/cover.png",
+        f"Card, 1200 × 630 PNG: http://testserver{card}",
+    ]
+    assert (
+        '<img class="hub-cover" src="/media/hubs/covers/cover.png" alt="Public Hub: cover picture">'
+        in html
+    )
+    assert f'<img class="press-card" src="{card}"' in html
+
+
+def test_press_kit_without_a_cover_offers_the_card_alone(client, private_world):
+    hub = private_world["hub"]
+
+    html = client.get(reverse("hubs:hub_press", args=[hub.slug])).content.decode()
+
+    assert _press_section(html, "Pictures") == [
+        f"Card, 1200 × 630 PNG: http://testserver/hubs/{hub.slug}/card.png"
+    ]
+    assert "cover picture" not in html
 
 
 def test_open_data_csv_exports_public_fields_and_neutralises_formulas(client, private_world):

@@ -376,11 +376,11 @@ def test_business_detail_lists_only_active_memberships_of_approved_hubs(client):
     assert list_items(hubs) == ["Active Hub Member"]
 
 
+# The GeoJSON API also answers HEAD and preflights: tests/hubs/test_cors.py.
 PUBLIC_PAGES = [
     ("hubs:home", []),
     ("hubs:search", []),
     ("hubs:hub_list", []),
-    ("hubs:hubs_geojson", []),
     ("hubs:hub", ["ogden-outdoor-products"]),
     ("hubs:industry_list", []),
     ("hubs:industry_suggestions", []),
