@@ -4,9 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from hubs.forms import PlaceField
+from hubs import geo
+from hubs.forms import RADIUS_CHOICES, PlaceField, remembered_unit
 from hubs.models import Business, Hub, Industry, Region, Stage
-from hubs.queries import with_distance
+from hubs.queries import with_distance, within_box
 
 SORT_ORDERS = {
     "name": ["name", "pk"],
@@ -35,8 +36,11 @@ class PlaceFilter(django_filters.Filter):
 class HubFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("sort") == "nearest" and not cleaned.get("near"):
-            self.add_error("sort", "Nearest needs a place: type one in “Near”.")
+        if not cleaned.get("near"):
+            if cleaned.get("sort") == "nearest":
+                self.add_error("sort", "Nearest needs a place: type one in “Near”.")
+            if cleaned.get("within"):
+                self.add_error("within", "A distance needs a place: type one in “Near”.")
         return cleaned
 
 
@@ -51,6 +55,14 @@ class HubFilter(django_filters.FilterSet):
     region = _region_filter()
     stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label="All stages")
     near = PlaceFilter(label="Near", method="filter_near", max_length=200)
+    # In the visitor's unit (remembered, else the place's country's); applied after "near",
+    # which measures the distances.
+    within = django_filters.ChoiceFilter(
+        label="Within",
+        choices=[(str(radius), str(radius)) for radius in RADIUS_CHOICES],
+        empty_label="Any distance",
+        method="filter_within",
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=[
@@ -91,6 +103,22 @@ class HubFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORT_ORDERS[value])
+
+    def filter_within(self, queryset, name, value):
+        place = self.form.cleaned_data.get("near")
+        if place is None:
+            return queryset
+        radius = float(value)
+        if self.unit == "mi":
+            radius = geo.miles_to_km(radius)
+        boxed = within_box(queryset, lat=place.latitude, lng=place.longitude, radius_km=radius)
+        return boxed.filter(distance_km__lte=radius)
+
+    @property
+    def unit(self):
+        """The unit the "Within" distances are read in."""
+        place = self.form.cleaned_data.get("near") if self.is_bound else None
+        return remembered_unit(self.request, place.country if place else "")
 
     def filter_region(self, queryset, name, region):
         return queryset.filter(region.within_q())

@@ -20,6 +20,13 @@ from hubs.models import (
 RADIUS_CHOICES = [25, 50, 100, 150, 300, 500, 1000]
 MIN_RADIUS, MAX_RADIUS = 1, 5000
 UNIT_CHOICES = [("km", "kilometres"), ("mi", "miles")]
+UNIT_COOKIE = "unit"  # The unit a visitor chose once, kept for a year.
+
+
+def remembered_unit(request, country_code):
+    """The visitor's remembered unit, else the one people use in that country."""
+    remembered = request.COOKIES.get(UNIT_COOKIE) if request else None
+    return remembered if remembered in {"km", "mi"} else geo.default_unit(country_code)
 
 
 class PlaceField(forms.CharField):

@@ -28,11 +28,11 @@ from hubs.forms import (
     MentionForm,
     PartnerForm,
     UpdateForm,
+    remembered_unit,
 )
 from hubs.models import Business, Flag, Hub, Industry, Membership
 from hubs.nexturl import next_url
 from hubs.services import ActionRefused
-from hubs.views.public import remembered_unit
 
 INVITE_MAX_AGE = 7 * 24 * 3600
 

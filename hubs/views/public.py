@@ -14,7 +14,7 @@ from hubs import builder, geo, queries, services, vocabulary
 from hubs.api import GeoJSONParams, hub_feature
 from hubs.cors import open_to_any_origin
 from hubs.filters import BusinessFilter, HubFilter
-from hubs.forms import RADIUS_CHOICES, SearchForm
+from hubs.forms import RADIUS_CHOICES, UNIT_COOKIE, SearchForm, remembered_unit
 from hubs.models import (
     Business,
     BusinessRedirect,
@@ -31,7 +31,6 @@ PAGE_SIZE = 20
 SEARCH_PARAMS = [*SearchForm.base_fields, "page"]
 HUB_LIST_PARAMS = [*HubFilter.base_filters, "page"]
 BUSINESS_LIST_PARAMS = [*BusinessFilter.base_filters, "page"]
-UNIT_COOKIE = "unit"
 HOME_MAP_LIMIT = 500
 RESOURCE_RADIUS_KM = 200
 COMPLEMENT_RADIUS_KM = 500
@@ -135,12 +134,6 @@ def _business_ld(request, business):
     return data
 
 
-def remembered_unit(request, country_code):
-    """The visitor's remembered unit, else the one people use in that country."""
-    remembered = request.COOKIES.get(UNIT_COOKIE)
-    return remembered if remembered in {"km", "mi"} else geo.default_unit(country_code)
-
-
 def _unit(request, form, resolution):
     """Kilometres or miles: the visitor's choice, then their remembered one, then the place's."""
     chosen = form.cleaned_data.get("unit") if form.is_bound and form.is_valid() else ""
@@ -236,13 +229,16 @@ def _around_industry(request, industry, related, point, radius_km):
 @require_GET
 @cache_for_visitors(reads=HUB_LIST_PARAMS)
 def hub_list(request):
-    hub_filter = HubFilter(request.GET, queryset=queries.public_hubs().order_by("name"))
+    hub_filter = HubFilter(
+        request.GET, queryset=queries.public_hubs().order_by("name"), request=request
+    )
     page = Paginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    place = hub_filter.form.cleaned_data.get("near") if hub_filter.is_valid() else None
+    unit = hub_filter.unit if hub_filter.is_valid() else remembered_unit(request, "")
+    hub_filter.form["within"].label = f"Within ({unit})"
     context = {
         "filter": hub_filter,
         "page": page,
-        "unit": remembered_unit(request, place.country if place else ""),
+        "unit": unit,
         "map_points": _map_points(page.object_list),
     }
     return render(request, "hubs/hub_list.html", context)

@@ -162,6 +162,47 @@ def test_hub_list_nearest_without_a_place_says_what_it_needs(client, lutes):
     assert card_names(response) == ["Alpha Lutes", "Bravo Lutes", "Charlie Lutes", "Echo Lutes"]
 
 
+def test_hub_list_within_a_distance_of_a_place_keeps_the_hubs_inside(client, lutes):
+    # Charlie is 11.1 km from the place, Echo 22.2 km, Bravo 33.4 km.
+    response = client.get(
+        HUB_LIST, {"industry": "lute-making", "near": "-45, -140", "within": "25"}
+    )
+
+    assert card_names(response) == ["Alpha Lutes", "Charlie Lutes", "Echo Lutes"]
+    assert heading(response, "list-heading") == "3 hubs"
+    assert '<label for="id_within">Within (km)</label>' in body(response)
+
+
+def test_hub_list_within_reads_the_distance_in_the_remembered_unit(client, lutes):
+    client.cookies["unit"] = "mi"  # 25 mi is 40.2 km: Bravo, at 33.4 km, is inside.
+
+    response = client.get(
+        HUB_LIST, {"industry": "lute-making", "near": "-45, -140", "within": "25"}
+    )
+
+    assert card_names(response) == ["Alpha Lutes", "Charlie Lutes", "Echo Lutes", "Bravo Lutes"]
+    assert '<label for="id_within">Within (mi)</label>' in body(response)
+
+
+def test_hub_list_within_without_a_place_says_what_it_needs(client, lutes):
+    response = client.get(HUB_LIST, {"industry": "lute-making", "within": "25"})
+
+    assert response.context["filter"].form.errors == {
+        "within": ["A distance needs a place: type one in “Near”."]
+    }
+    assert card_names(response) == ["Alpha Lutes", "Bravo Lutes", "Charlie Lutes", "Echo Lutes"]
+
+
+@pytest.mark.parametrize("within", ["7", "-25", "1e9", "abc", "25\x00"])
+def test_hub_list_within_a_distance_not_offered_is_reported_not_fatal(client, lutes, within):
+    response = client.get(
+        HUB_LIST, {"industry": "lute-making", "near": "-45, -140", "within": within}
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["filter"].form.errors) == ["within"]
+
+
 def test_hub_list_unknown_facet_values_are_reported_not_fatal(client, lutes):
     response = client.get(HUB_LIST, {"industry": "lute-making", "stage": "bogus", "sort": "x"})
 
