@@ -12,7 +12,14 @@ places too, centred on their towns, with a radius that covers most of them.
 """
 
 from hubs.gazetteer.loading import load_gazetteer
-from hubs.gazetteer.lookup import AREA_KINDS, Resolution, nearest_city, resolve, suggest
+from hubs.gazetteer.lookup import (
+    AREA_KINDS,
+    Resolution,
+    nearest_city,
+    resolve,
+    resolve_many,
+    suggest,
+)
 from hubs.gazetteer.names import (
     MIN_CITY_POPULATION,
     admin1_name,
@@ -32,5 +39,6 @@ __all__ = [
     "load_gazetteer",
     "nearest_city",
     "resolve",
+    "resolve_many",
     "suggest",
 ]

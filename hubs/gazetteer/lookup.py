@@ -22,6 +22,7 @@ ACCENTED_SPELLING_WEIGHT = 100
 # or outside it ("Buenos Aires" is the city, not the province around it).
 NAMESAKE_SHARE_INSIDE, NAMESAKE_SHARE_OUTSIDE = 0.25, 0.3
 MAX_QUERY_LENGTH = 200
+MAX_ROWS = 100  # Names read per look-up, the likeliest first.
 AREA_KINDS = frozenset({Place.Kind.COUNTRY, Place.Kind.STATE, Place.Kind.COUNTY})
 
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
@@ -144,6 +145,52 @@ def resolve(text: str) -> Resolution:
     """Resolve typed text to a point: one indexed query, and a second for close spellings
     when nothing is found."""
     text = (text or "").strip()
+    parsed = _parse(text)
+    if isinstance(parsed, Resolution):
+        return parsed
+    readings, zip_code = parsed
+    return _resolution(text, readings, zip_code, _ranked(readings, _rows(readings), text))
+
+
+def resolve_many(texts) -> dict[str, Resolution]:
+    """Resolve many texts at once, as resolve() does each (an import's place column): one
+    query per 500 names, and one more for each text not found. Keyed by the texts given."""
+    parsed = {text: _parse((text or "").strip()) for text in set(texts)}
+    wanted = {
+        key
+        for found in parsed.values()
+        if not isinstance(found, Resolution)
+        for reading in found[0]
+        for key in reading.keys
+    }
+    by_key = {}
+    keys = sorted(wanted)
+    for start in range(0, len(keys), 500):
+        rows = PlaceName.objects.filter(key__in=keys[start : start + 500]).select_related("place")
+        for row in rows:
+            by_key.setdefault(row.key, []).append(row)
+    resolutions = {}
+    for text, found in parsed.items():
+        if isinstance(found, Resolution):
+            resolutions[text] = found
+            continue
+        readings, zip_code = found
+        rows = [
+            row
+            for key in {key for reading in readings for key in reading.keys}
+            for row in by_key.get(key, ())
+            if any(row.key in r.keys and r.admits(row.place) for r in readings)
+        ]
+        rows.sort(key=_row_order)
+        stripped = (text or "").strip()
+        ranked = _ranked(readings, rows[:MAX_ROWS], stripped)
+        resolutions[text] = _resolution(stripped, readings, zip_code, ranked)
+    return resolutions
+
+
+def _parse(text):
+    """The readings of a text and whether it is a ZIP code, or a Resolution when the text
+    alone settles it (empty, unreadable, too long, coordinates, an unknown qualifier)."""
     if not text:
         return Resolution(query=text, error="Enter a place, a postcode or a latitude, longitude.")
     if "\x00" in text:
@@ -179,7 +226,10 @@ def resolve(text: str) -> Resolution:
         return Resolution(
             query=text, error="Enter a place name, a postcode or a latitude, longitude."
         )
-    found = _ranked(readings, spelled=text.split(",")[0].strip())
+    return readings, bool(zip_code)
+
+
+def _resolution(text, readings, zip_code, found):
     if found:
         best = found[0]
         # Others under the same label ("San Jose, Philippines" is several towns) would lead
@@ -204,21 +254,30 @@ def resolve(text: str) -> Resolution:
     )
 
 
-def _ranked(readings, *, spelled):
-    """Places matching any reading, the likeliest first (one query). A name typed with its
-    accents ("Concórdia") prefers the places spelled so."""
-    accented = not spelled.isascii()
+def _row_order(row):
+    return (not row.is_primary, -row.population, row.pk)
+
+
+def _rows(readings):
+    """The names matching any reading, the likeliest first (one query)."""
     where = Q()
     for reading in readings:
         match = Q(key__in=reading.keys)
         for options in reading.qualifiers:
             match &= _within_q(options)
         where |= match
-    rows = (
+    return (
         PlaceName.objects.filter(where)
         .select_related("place")
-        .order_by("-is_primary", "-population")[:100]
+        .order_by("-is_primary", "-population", "pk")[:MAX_ROWS]
     )
+
+
+def _ranked(readings, rows, text):
+    """The places of the rows, the likeliest first. A name typed with its accents
+    ("Concórdia") prefers the places spelled so."""
+    spelled = text.split(",")[0].strip()
+    accented = not spelled.isascii()
     scores, own_names = {}, set()  # own_names: places found under their own name
     for row in rows:
         place = row.place
