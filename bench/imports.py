@@ -10,10 +10,13 @@ exactly them.
 
 import csv
 import io
+import os
 import random
 import time
+from pathlib import Path
 
 from django.core.management import call_command
+from django.db import connection
 
 from bench.phase import progress
 from hubs import gazetteer
@@ -22,7 +25,6 @@ from hubs.models import Hub, Industry, Place
 SEED = 2011
 ROWS = 5000
 BAD_SHARE = 0.04
-TARGET_S = 30
 HEADERS = ["name", "industry", "place", "state", "country", "latitude", "longitude", "status"]
 STATUSES = ["", "", "", "approved", "Approved", "PENDING", "pending review"]
 # What goes wrong in real files, and the reason the import gives for each.
@@ -138,24 +140,30 @@ def _rejected_rows(path):
 
 def measure(*, rows=ROWS, directory):
     """Import the generated file into a seeded database; time it and check what was rejected."""
-    from pathlib import Path
-
     from bench.scaling import _database_label
+    from hubs.demo import seed_demo
 
     label = _database_label()
     progress(f"{label}: migrating, seeding the demo (gazetteer included)")
     call_command("migrate", interactive=False, verbosity=0)
-    from hubs.demo import seed_demo
-
     seed_demo()
     text, bad_rows = partner_file(rows=rows)
     path = Path(directory) / "partner-hubs.csv"
     path.write_text(text, encoding="utf-8")
     hubs_before = Hub.objects.count()
+    statements = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
+
     progress(f"{label}: importing {rows:,} rows ({len(bad_rows)} bad) with --skip-invalid")
     out, errors = io.StringIO(), io.StringIO()
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
-    call_command("import_csv", "hubs", str(path), "--skip-invalid", stdout=out, stderr=errors)
+    with connection.execute_wrapper(count):
+        call_command("import_csv", "hubs", str(path), "--skip-invalid", stdout=out, stderr=errors)
     seconds = time.perf_counter() - start
     rejected = _rejected_rows(path.with_name("partner-hubs-rejected.csv"))
     return {
@@ -164,8 +172,11 @@ def measure(*, rows=ROWS, directory):
         "bad_rows": len(bad_rows),
         "seconds": seconds,
         "rows_per_s": rows / seconds,
+        "statements": statements,
         "imported": Hub.objects.count() - hubs_before,
         "rejected": len(rejected),
         "rejected_as_planted": rejected == bad_rows,
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
         "summary": out.getvalue().strip().splitlines()[-1],
     }

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
 from hubs import gazetteer, geo, vocabulary
-from hubs.models import Business, Hub, Industry, Place, Resource
+from hubs.models import Business, Hub, Industry, Place, Region, Resource
 from hubs.naics import successors_2017
 from hubs.opendata import looks_like_formula, safe_cell
 from hubs.regions import RegionFinder
@@ -223,6 +223,11 @@ class PlacedResource(resources.ModelResource):
                 transaction.set_rollback(True)
         return result
 
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # For the admin's preview, which sees the result but not the resource.
+        result.landings, result.ignored_columns = self.landings, self.ignored_columns
+
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
         if transaction.get_rollback():
@@ -281,10 +286,17 @@ class PlacedResource(resources.ModelResource):
         for column, value in row.items():
             if looks_like_formula(value):
                 raise ValueError(f"The {column} cell holds a formula, which is not allowed.")
+            if "\x00" in str(value or ""):  # PostgreSQL can't store it; no one means it.
+                raise ValueError(f"The {column} cell holds a NUL character, which is not allowed.")
         name = str(row.get("name") or "").strip()
         if not name:
             raise ValueError("The name is missing.")
         row["slug"] = _slug(row)
+        if not row["slug"]:
+            raise ValueError(
+                "The name has no letters or digits to make a web address of: add some, "
+                "or give a slug column."
+            )
         if row["slug"] in self._seen_slugs:
             raise ValueError(f"The file lists {name!r} twice.")
         self._seen_slugs.add(row["slug"])
@@ -323,7 +335,10 @@ class PlacedResource(resources.ModelResource):
         if town:
             landing.place, landing.population = town.label, town.population
             landing.country = town.country
-        landing.region = str(row["_region"])
+        region = row["_region"]
+        # A metro's name alone says neither state nor country: "Ogden metro, Utah, US".
+        in_metro = region.kind == Region.Kind.METRO and region.parent_id
+        landing.region = f"{region}, {region.parent}" if in_metro else str(region)
         self.landings.append(landing)
 
     def import_instance(self, instance, row, **kwargs):
@@ -442,10 +457,11 @@ def import_rows(resource, dataset, *, dry_run):
     """Import the file; returns the result and the rejected rows as (spreadsheet row number,
     reason, cells). The resource decides whether one bad row saves nothing or is skipped."""
     result = resource.import_data(dataset, dry_run=dry_run)
-    return result, _rejected(result, dataset)
+    return result, rejected_rows(result, dataset)
 
 
-def _rejected(result, dataset):
+def rejection_reasons(result) -> dict[int, str]:
+    """Why each refused row was refused, by spreadsheet row number (the header is row 1)."""
     reasons = {}
     for number, errors in result.row_errors():
         reasons.setdefault(number + 1, []).extend(str(error.error) for error in errors)
@@ -453,8 +469,14 @@ def _rejected(result, dataset):
         reasons.setdefault(row.number + 1, []).extend(
             f"{name}: {' '.join(messages)}" for name, messages in row.error_dict.items()
         )
+    return {number: " ".join(reasons[number]) for number in sorted(reasons)}
+
+
+def rejected_rows(result, dataset):
+    """The rows a result refused: (spreadsheet row number, reason, cells), in file order."""
     return [
-        (number, " ".join(reasons[number]), list(dataset[number - 2])) for number in sorted(reasons)
+        (number, reason, list(dataset[number - 2]))
+        for number, reason in rejection_reasons(result).items()
     ]
 
 
