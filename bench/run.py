@@ -3,6 +3,7 @@
     python -m bench.run            # the full run (about 7 minutes on 2 cores)
     python -m bench.run --quick    # small sizes, a smoke run of a minute or two
     python -m bench.run --skip-http --databases sqlite
+    python -m bench.run --skip-scaling --skip-http --skip-words   # only the CSV import
 
 Results go to stdout and bench/out/latest.md; progress goes to stderr.
 """
@@ -15,6 +16,7 @@ import platform
 import shutil
 import sqlite3
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +37,11 @@ class Profile:
     http_hubs: int
     http_businesses: int
     wrk_seconds: int
+    import_rows: int
 
 
-FULL = Profile("full", (10_000, 100_000, 1_000_000), 200, 3, 20, 120, 100_000, 500_000, 15)
-QUICK = Profile("quick", (1_000, 10_000, 30_000), 50, 1, 10, 30, 5_000, 25_000, 3)
+FULL = Profile("full", (10_000, 100_000, 1_000_000), 200, 3, 20, 120, 100_000, 500_000, 15, 5_000)
+QUICK = Profile("quick", (1_000, 10_000, 30_000), 50, 1, 10, 30, 5_000, 25_000, 3, 500)
 WRK_THREADS, WRK_CONNECTIONS, GUNICORN_WORKERS = 2, 8, 2
 BUSY_LOAD = 0.5  # A 1-minute load average above this means something else is running.
 
@@ -65,6 +68,7 @@ def _arguments(argv):
     parser.add_argument("--skip-http", action="store_true", help="skip the HTTP throughput")
     parser.add_argument("--skip-words", action="store_true", help="skip the industry matcher")
     parser.add_argument("--skip-places", action="store_true", help="skip the gazetteer")
+    parser.add_argument("--skip-imports", action="store_true", help="skip the CSV import")
     parser.add_argument(
         "--databases",
         type=_database_names,
@@ -167,6 +171,30 @@ def _on_each_database(args, notes, function, what):
     return results
 
 
+def _imports(profile, args, notes):
+    """The curator's CSV import on each database, each seeded with the demo and gazetteer."""
+    results = []
+    targets = []
+    if "sqlite" in args.databases:
+        targets.append(("SQLite", databases.sqlite_database))
+    if "postgres" in args.databases and not databases.postgres_problem(args.postgres):
+        targets.append(("PostgreSQL", lambda: databases.postgres_database(args.postgres)))
+    for name, database in targets:
+        try:
+            with database() as url, tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+                results.append(
+                    phase.run(
+                        "bench.imports:measure",
+                        database_url=url,
+                        rows=profile.import_rows,
+                        directory=tmp,
+                    )
+                )
+        except phase.PhaseFailed as error:
+            _note(notes, f"{name} CSV import failed: {error} (see its output).")
+    return results
+
+
 def _throughput(profile, args, notes):
     if not shutil.which("wrk"):
         _note(notes, "HTTP throughput skipped: wrk is not installed (apt-get install wrk).")
@@ -200,6 +228,7 @@ def main(argv=None):
     notes = []
     words_results = [] if args.skip_words else _words(args, notes)
     places_results = [] if args.skip_places else _places(args, notes)
+    imports_results = [] if args.skip_imports else _imports(profile, args, notes)
     scaling_results = [] if args.skip_scaling else _scaling(profile, args, notes)
     throughput_result = None if args.skip_http else _throughput(profile, args, notes)
     status = 1 if notes else 0  # A phase failed or could not run.
@@ -222,6 +251,7 @@ def main(argv=None):
         searches=profile.searches,
         words_results=words_results,
         places_results=places_results,
+        imports_results=imports_results,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown)
@@ -231,6 +261,7 @@ def main(argv=None):
             scaling_results=scaling_results,
             throughput_result=throughput_result,
             elapsed_s=elapsed,
+            imports_results=imports_results,
         )
     )
     return status

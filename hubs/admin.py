@@ -10,11 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from hubs import curation, vocabulary
+from hubs.admin_imports import CsvImportAdmin
 from hubs.importers import BusinessResource, HubResource, ResourceResource
 from hubs.models import (
     Business,
@@ -53,10 +52,7 @@ class MapWidget(forms.NumberInput):
 
 
 class LocatedAdmin(admin.ModelAdmin):
-    """Shared by everything with coordinates: the map, and a link to the public page; the
-    import and export ones take CSV only."""
-
-    formats = [CSV]
+    """Shared by everything with coordinates: the map, and a link to the public page."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "longitude":
@@ -104,7 +100,7 @@ def _confirm_page(modeladmin, request, queryset, *, action, title, form=None, ex
 
 
 @admin.register(Hub)
-class HubAdmin(LocatedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class HubAdmin(LocatedAdmin, CsvImportAdmin, SimpleHistoryAdmin):
     resource_classes = [HubResource]
     list_display = [
         "name",
@@ -319,7 +315,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Business)
-class BusinessAdmin(LocatedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class BusinessAdmin(LocatedAdmin, CsvImportAdmin, SimpleHistoryAdmin):
     resource_classes = [BusinessResource]
     list_display = ["name", "industry_code", "city", "region", "size", "is_demo", "public_link"]
     list_filter = [
@@ -355,7 +351,7 @@ class BusinessAdmin(LocatedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(LocatedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class ResourceAdmin(LocatedAdmin, CsvImportAdmin, SimpleHistoryAdmin):
     resource_classes = [ResourceResource]
     list_display = ["name", "kind", "city", "region", "website"]
     list_filter = ["kind", ("region", admin.RelatedOnlyFieldListFilter)]

@@ -6,19 +6,22 @@ by slug, so importing the same file again updates rather than duplicates. A file
 saves nothing, unless the curator asks to skip invalid rows and gets them back with the reasons.
 """
 
+import copy
 import csv
 import io
 from dataclasses import dataclass, field
 
 import tablib
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
 from hubs import gazetteer, geo, vocabulary
-from hubs.models import Business, Hub, Industry, Place, Resource
+from hubs.models import Business, Hub, Industry, Place, Region, Resource
 from hubs.naics import successors_2017
 from hubs.opendata import looks_like_formula, safe_cell
-from hubs.regions import region_for_point
+from hubs.regions import RegionFinder
 
 MAX_ROWS = 5000
 # Given coordinates this far from the named place are reported: one of them is likely wrong.
@@ -103,10 +106,16 @@ class IndustryWidget(widgets.ForeignKeyWidget):
         super().__init__(Industry, field="code")
 
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, Industry):  # Already matched (IndustryColumn.before_import_row).
+            return value
         value = str(value or "").strip()
         if not value:
             raise ValueError("The industry is missing.")
         return vocabulary.one_industry(value)
+
+
+def _slug(row):
+    return str(row.get("slug") or "").strip() or slugify(name_of(row))[:150]
 
 
 def name_of(row):
@@ -132,6 +141,15 @@ class PlacedResource(resources.ModelResource):
     place = fields.Field(attribute=None, column_name="place", readonly=True)
     required_columns = {"name"}
     choice_columns = ()
+    # Columns beyond the slug within which the model's unique constraint may refuse a row.
+    unique_scope = ()
+
+    def __init__(self, *, skip_invalid=False, diffs=True, **kwargs):
+        super().__init__(**kwargs)
+        self.skip_invalid = skip_invalid
+        if not diffs:  # Only the admin's preview shows each row's changes.
+            self._meta = copy.copy(self._meta)
+            self._meta.skip_diff = True
 
     class Meta:
         import_id_fields = ["slug"]
@@ -143,7 +161,7 @@ class PlacedResource(resources.ModelResource):
         """Every exported cell passes the open data's formula rule (a spreadsheet runs none)."""
         return safe_cell(super().export_field(field, instance, **kwargs))
 
-    def before_import(self, dataset, **kwargs):
+    def _check_file(self, dataset):
         headers = {h.strip().lower() for h in dataset.headers or []}
         missing = sorted(self.required_columns - headers)
         if missing:
@@ -152,36 +170,133 @@ class PlacedResource(resources.ModelResource):
             raise ValueError("Give a place column, or latitude and longitude columns.")
         if len(dataset) > MAX_ROWS:
             raise ValueError(f"The file has {len(dataset):,} rows; import at most {MAX_ROWS:,}.")
+
+    def before_import(self, dataset, **kwargs):
         dataset.headers = [h.strip().lower() for h in dataset.headers]
         if "slug" not in dataset.headers:
             dataset.append_col([""] * len(dataset), header="slug")
         known = {*self._meta.fields, "state", "country"}
         self.ignored_columns = [h for h in dataset.headers if h not in known]
         self._seen_slugs = set()
-        self._regions = {}  # A dry run's regions roll back: remember them for one pass only.
-        if not hasattr(self, "_resolutions"):
-            self._resolutions = {}
+        # Towns and regions are remembered for one pass only: a dry run's new regions roll back.
+        self._regions = RegionFinder()
+        # What rows would otherwise read one at a time, in a few queries: every place of the
+        # file, the rows it updates, and where a new row could clash with the model's unique
+        # constraint (hubs: the same industry and region).
+        rows = [dict(zip(dataset.headers, cells, strict=True)) for cells in dataset]
+        self._resolutions = gazetteer.resolve_many(_place_text(row)[0] for row in rows)
+        model = self._meta.model
+        slugs = sorted({_slug(row) for row in rows} - {""})
+        self._existing = {
+            instance.slug: instance
+            for start in range(0, len(slugs), 500)
+            for instance in model.objects.filter(slug__in=slugs[start : start + 500])
+        }
+        self._scopes = set()
+        if self.unique_scope:
+            self._scopes = set(model.objects.values_list(*self.unique_scope).distinct())
+        self._saved = []
         self.landings = []
 
-    def _resolve(self, text):
-        if text not in self._resolutions:
-            self._resolutions[text] = gazetteer.resolve(text)
-        return self._resolutions[text]
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        """The whole file in one transaction, each row in a savepoint of its own: kept only if
+        every row is valid and it is not a dry run; with ``skip_invalid``, the valid rows are
+        kept and the others left out. A file-wide error (a missing column) saves nothing."""
+        kwargs.pop("use_transactions", None)
+        kwargs.pop("rollback_on_validation_errors", None)
+        collect_failed_rows = kwargs.pop("collect_failed_rows", False)
+        try:
+            self._check_file(dataset)
+        except ValueError as error:  # Then no row is worth reading.
+            result = self.get_result_class()()
+            result.total_rows = len(dataset)
+            self.handle_import_error(result, error)
+            return result
+        with transaction.atomic():
+            result = self.import_data_inner(
+                dataset, dry_run, raise_errors, True, collect_failed_rows, **kwargs
+            )
+            if not result.base_errors:
+                self._record_history()
+            failed = result.has_errors() or result.has_validation_errors()
+            if dry_run or result.base_errors or (failed and not self.skip_invalid):
+                transaction.set_rollback(True)
+        return result
 
-    def _region(self, lat, lng):
-        key = (round(lat, 5), round(lng, 5))
-        if key not in self._regions:
-            self._regions[key] = region_for_point(lat=lat, lng=lng)
-        return self._regions[key]
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # For the admin's preview, which sees the result but not the resource.
+        result.landings, result.ignored_columns = self.landings, self.ignored_columns
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if transaction.get_rollback():
+            # A database error: the row's savepoint rolls back, with any region it created.
+            self._regions = RegionFinder()
+        return row_result
+
+    def get_instance(self, instance_loader, row):
+        return self._existing.get(row["slug"])
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's checks, less those that would cost queries a row for nothing: whether
+        the industry and region exist (they were just read), the coordinates' range (checked
+        by before_import_row; the database's constraints still hold), the slug's uniqueness
+        for a new row (before_import found no row of that slug), and the unique constraint
+        where no row shares the new row's scope."""
+        errors = dict(import_validation_errors or {})
+        checked = {"latitude", "longitude", "town_latitude", "town_longitude"}
+        try:
+            instance.full_clean(
+                exclude={*errors, *checked, "industry", "region"},
+                validate_unique=validate_unique and not instance._state.adding,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.unique_scope:
+            scope = tuple(getattr(instance, name) for name in self.unique_scope)
+            if scope in self._scopes:
+                try:
+                    instance.validate_constraints(exclude={*errors, *checked})
+                except ValidationError as error:
+                    errors = error.update_error_dict(errors)
+            self._scopes.add(scope)
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # History is written for all saved rows at once, at the end (see _record_history).
+        instance.skip_history_when_saving = True
+        row["_new"] = instance._state.adding
+
+    def after_save_instance(self, instance, row, **kwargs):
+        del instance.skip_history_when_saving
+        self._saved.append((instance, row["_new"]))
+
+    def _record_history(self):
+        """The history rows that saving each row would have written, in two bulk inserts."""
+        history = self._meta.model.history
+        history.bulk_history_create([i for i, new in self._saved if new], batch_size=500)
+        history.bulk_history_create(
+            [i for i, new in self._saved if not new], batch_size=500, update=True
+        )
 
     def before_import_row(self, row, **kwargs):
         for column, value in row.items():
             if looks_like_formula(value):
                 raise ValueError(f"The {column} cell holds a formula, which is not allowed.")
+            if "\x00" in str(value or ""):  # PostgreSQL can't store it; no one means it.
+                raise ValueError(f"The {column} cell holds a NUL character, which is not allowed.")
         name = str(row.get("name") or "").strip()
         if not name:
             raise ValueError("The name is missing.")
-        row["slug"] = str(row.get("slug") or "").strip() or slugify(name)[:150]
+        row["slug"] = _slug(row)
+        if not row["slug"]:
+            raise ValueError(
+                "The name has no letters or digits to make a web address of: add some, "
+                "or give a slug column."
+            )
         if row["slug"] in self._seen_slugs:
             raise ValueError(f"The file lists {name!r} twice.")
         self._seen_slugs.add(row["slug"])
@@ -193,7 +308,7 @@ class PlacedResource(resources.ModelResource):
         lat, lng = row.get("latitude"), row.get("longitude")
         resolution = None
         if text or lat in (None, "") or lng in (None, ""):
-            resolution = self._resolve(text)
+            resolution = self._resolutions[text]
         if lat in (None, "") or lng in (None, ""):
             if not resolution.found:
                 raise ValueError(f"Place: {resolution.message}")
@@ -208,7 +323,7 @@ class PlacedResource(resources.ModelResource):
             if not (-90 <= lat <= 90 and -180 <= lng <= 180):
                 raise ValueError("Latitude must be within ±90 and longitude within ±180.")
             row["latitude"], row["longitude"] = lat, lng
-            row["_town"] = gazetteer.nearest_city(lat=lat, lng=lng)
+            row["_town"] = self._regions.nearest_town(lat=lat, lng=lng)
             if resolution is not None and resolution.found:
                 km = geo.haversine_km(lat, lng, resolution.latitude, resolution.longitude)
                 landing.distance_km = km
@@ -216,11 +331,14 @@ class PlacedResource(resources.ModelResource):
                     landing.flags.append(f"the given point is {km:.0f} km from {text}")
         town = row["_town"]
         point = (town.latitude, town.longitude) if town else (row["latitude"], row["longitude"])
-        row["_region"] = self._region(*point)
+        row["_region"] = self._regions.region(lat=point[0], lng=point[1], town=town)
         if town:
             landing.place, landing.population = town.label, town.population
             landing.country = town.country
-        landing.region = str(row["_region"])
+        region = row["_region"]
+        # A metro's name alone says neither state nor country: "Ogden metro, Utah, US".
+        in_metro = region.kind == Region.Kind.METRO and region.parent_id
+        landing.region = f"{region}, {region.parent}" if in_metro else str(region)
         self.landings.append(landing)
 
     def import_instance(self, instance, row, **kwargs):
@@ -234,9 +352,20 @@ class IndustryColumn(PlacedResource):
     industry = fields.Field(attribute="industry", column_name="industry", widget=IndustryWidget())
     required_columns = {"name", "industry"}
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._industries = {}  # Each text of the column through the matcher once.
+
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
-        code = str(row.get("industry") or "").strip().removesuffix(".0")
+        text = str(row.get("industry") or "").strip()
+        if text not in self._industries:
+            try:
+                self._industries[text] = self.fields["industry"].widget.clean(text)
+            except ValueError:
+                self._industries[text] = None  # The widget says why, on the row itself.
+        row["industry"] = self._industries[text] or text
+        code = text.removesuffix(".0")
         successors = successors_2017().get(code)
         if successors:
             self.landings[-1].flags.append(
@@ -246,6 +375,7 @@ class IndustryColumn(PlacedResource):
 
 class HubResource(IndustryColumn):
     choice_columns = ("status",)
+    unique_scope = ("industry_id", "region_id")
 
     class Meta(PlacedResource.Meta):
         model = Hub
@@ -323,34 +453,15 @@ class ResourceResource(PlacedResource):
 RESOURCES = {"hubs": HubResource, "businesses": BusinessResource, "resources": ResourceResource}
 
 
-def import_rows(resource, dataset, *, dry_run, skip_invalid=False):
-    """Import the file in one transaction, kept only if every row is valid (and not a dry run);
-    with ``skip_invalid``, the valid rows are then imported again on their own. Returns the
-    result and the rejected rows as (spreadsheet row number, reason, cells)."""
-    result = _import(resource, dataset, dry_run=dry_run)
-    rejected = _rejected(result, dataset)
-    if not (rejected and skip_invalid) or result.base_errors:
-        return result, rejected
-    bad = {number for number, _, _ in rejected}
-    good = tablib.Dataset(headers=dataset.headers)
-    for number, cells in enumerate(dataset, 2):
-        if number not in bad:
-            good.append(cells)
-    return _import(resource, good, dry_run=dry_run), rejected
+def import_rows(resource, dataset, *, dry_run):
+    """Import the file; returns the result and the rejected rows as (spreadsheet row number,
+    reason, cells). The resource decides whether one bad row saves nothing or is skipped."""
+    result = resource.import_data(dataset, dry_run=dry_run)
+    return result, rejected_rows(result, dataset)
 
 
-def _import(resource, dataset, *, dry_run):
-    # With transactions, django-import-export rolls the whole file back on any error.
-    return resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        raise_errors=False,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-    )
-
-
-def _rejected(result, dataset):
+def rejection_reasons(result) -> dict[int, str]:
+    """Why each refused row was refused, by spreadsheet row number (the header is row 1)."""
     reasons = {}
     for number, errors in result.row_errors():
         reasons.setdefault(number + 1, []).extend(str(error.error) for error in errors)
@@ -358,8 +469,14 @@ def _rejected(result, dataset):
         reasons.setdefault(row.number + 1, []).extend(
             f"{name}: {' '.join(messages)}" for name, messages in row.error_dict.items()
         )
+    return {number: " ".join(reasons[number]) for number in sorted(reasons)}
+
+
+def rejected_rows(result, dataset):
+    """The rows a result refused: (spreadsheet row number, reason, cells), in file order."""
     return [
-        (number, " ".join(reasons[number]), list(dataset[number - 2])) for number in sorted(reasons)
+        (number, reason, list(dataset[number - 2]))
+        for number, reason in rejection_reasons(result).items()
     ]
 
 

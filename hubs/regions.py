@@ -7,7 +7,7 @@ and to a metro region of that state when one lies within METRO_RADIUS_KM.
 from django.db import transaction
 from django.utils.text import slugify
 
-from hubs import gazetteer, queries
+from hubs import gazetteer, geo, queries
 from hubs.models import Business, Hub, Place, Region, Resource
 
 METRO_RADIUS_KM = 60
@@ -71,20 +71,55 @@ def state(country_code: str, admin1: str, *, fallback_point: tuple) -> Region:
     )
 
 
+class RegionFinder:
+    """The regions of many points, as region_for_point finds one, remembering the towns,
+    states, countries and metro areas it has read: an import or a reassignment of thousands of
+    rows reads each once. Keep one for a single transaction: regions it created are forgotten
+    by the database if that rolls back, not by the finder."""
+
+    def __init__(self):
+        self._towns = {}
+        self._parents = {}
+        self._metros = {}
+
+    def nearest_town(self, *, lat: float, lng: float) -> Place | None:
+        if (lat, lng) not in self._towns:
+            self._towns[lat, lng] = gazetteer.nearest_city(lat=lat, lng=lng)
+        return self._towns[lat, lng]
+
+    def region(self, *, lat: float, lng: float, town: Place | None = None) -> Region:
+        """The region of a point; ``town`` is its town when known (a row that names it),
+        else the nearest town is looked up."""
+        if town is None or town.kind != Place.Kind.CITY:
+            town = self.nearest_town(lat=lat, lng=lng)
+        if town is None:
+            return queries.nearest(Region.objects.all(), lat=lat, lng=lng, limit=1)[0]
+        parent = self._parent(town, point=(lat, lng))
+        if parent.pk not in self._metros:
+            self._metros[parent.pk] = list(
+                Region.objects.filter(kind=Region.Kind.METRO, parent=parent).order_by("pk")
+            )
+        metros = [
+            (geo.haversine_km(lat, lng, metro.latitude, metro.longitude), metro.pk, metro)
+            for metro in self._metros[parent.pk]
+        ]
+        near = [entry for entry in metros if entry[0] <= METRO_RADIUS_KM]
+        return min(near, key=lambda entry: entry[:2])[2] if near else parent
+
+    def _parent(self, town, *, point):
+        key = (town.country, town.admin1)
+        if key not in self._parents:
+            if key in gazetteer.admin1_names():
+                self._parents[key] = state(town.country, town.admin1, fallback_point=point)
+            else:
+                self._parents[key] = country(town.country, fallback_point=point)
+        return self._parents[key]
+
+
 def region_for_point(*, lat: float, lng: float) -> Region:
     """The region of a point: a metro area nearby in the state of its nearest town, else that
     state (or the country, for a town without one), created from the gazetteer when missing."""
-    town = gazetteer.nearest_city(lat=lat, lng=lng)
-    if town is None:
-        return queries.nearest(Region.objects.all(), lat=lat, lng=lng, limit=1)[0]
-    point = (lat, lng)
-    if (town.country, town.admin1) in gazetteer.admin1_names():
-        parent = state(town.country, town.admin1, fallback_point=point)
-    else:
-        parent = country(town.country, fallback_point=point)
-    metros = Region.objects.filter(kind=Region.Kind.METRO, parent=parent)
-    metro = queries.within_radius(metros, lat=lat, lng=lng, radius_km=METRO_RADIUS_KM).first()
-    return metro or parent
+    return RegionFinder().region(lat=lat, lng=lng)
 
 
 def _region_point(row):
@@ -98,12 +133,12 @@ def _region_point(row):
 def reassign_regions(*, dry_run: bool = False) -> dict[str, int]:
     """Move every hub, business and resource to the region of its point; returns how many
     rows of each moved. A hub whose name is taken in its new region stays where it is."""
-    moved = {}
+    moved, finder = {}, RegionFinder()
     for model in (Hub, Business, Resource):
         count = 0
         for row in model.objects.select_related("region"):
             lat, lng = _region_point(row)
-            region = region_for_point(lat=lat, lng=lng)
+            region = finder.region(lat=lat, lng=lng)
             if region == row.region or row.region.parent_id == region.pk:
                 continue  # Already there, or in a metro of that state chosen by hand.
             if isinstance(row, Hub) and (

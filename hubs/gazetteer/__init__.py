@@ -18,6 +18,7 @@ from hubs.gazetteer.lookup import (
     name_position,
     nearest_city,
     resolve,
+    resolve_many,
     suggest,
 )
 from hubs.gazetteer.names import (
@@ -40,5 +41,6 @@ __all__ = [
     "name_position",
     "nearest_city",
     "resolve",
+    "resolve_many",
     "suggest",
 ]

@@ -22,6 +22,7 @@ ACCENTED_SPELLING_WEIGHT = 100
 # or outside it ("Buenos Aires" is the city, not the province around it).
 NAMESAKE_SHARE_INSIDE, NAMESAKE_SHARE_OUTSIDE = 0.25, 0.3
 MAX_QUERY_LENGTH = 200
+MAX_ROWS = 100  # Names ranked per look-up, the likeliest first.
 MAX_NAMED = 2000  # A guard: the readings of one text name a few hundred places at most.
 # A position is named after the nearest town within this distance ("near Ogden, UT").
 NEAR_TOWN_MAX_KM = 50
@@ -32,9 +33,17 @@ _LAT_LNG = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,3}(?:\.\d+)?)
 
 
 @dataclass(frozen=True)
-class _Match:
+class _Row:
+    """A place found under one of its names."""
+
     key: str
     is_primary: bool
+    place: Place
+
+    @property
+    def order(self):
+        """The likeliest first: own names, then the most populous."""
+        return (not self.is_primary, -self.place.population, self.place.pk)
 
 
 class UnknownQualifier(ValueError):
@@ -148,6 +157,48 @@ def resolve(text: str) -> Resolution:
     """Resolve typed text to a point: one indexed query, and a second for close spellings
     when nothing is found."""
     text = (text or "").strip()
+    parsed = _parse(text)
+    if isinstance(parsed, Resolution):
+        return parsed
+    readings, zip_code = parsed
+    keys = list(dict.fromkeys(key for reading in readings for key in reading.keys))
+    rows = _admitted(readings, _named(keys))
+    return _resolution(text, readings, zip_code, _ranked(readings, rows, text))
+
+
+def resolve_many(texts) -> dict[str, Resolution]:
+    """Resolve many texts at once, as resolve() does each (an import's place column): one
+    query per 500 names, and one more for each text not found. Keyed by the texts given."""
+    parsed = {text: _parse((text or "").strip()) for text in set(texts)}
+    wanted = {
+        key
+        for found in parsed.values()
+        if not isinstance(found, Resolution)
+        for reading in found[0]
+        for key in reading.keys
+    }
+    by_key = {}
+    keys = sorted(wanted)
+    for start in range(0, len(keys), 500):
+        for row in _named(keys[start : start + 500]):
+            by_key.setdefault(row.key, []).append(row)
+    resolutions = {}
+    for text, found in parsed.items():
+        if isinstance(found, Resolution):
+            resolutions[text] = found
+            continue
+        readings, zip_code = found
+        keys = {key for reading in readings for key in reading.keys}
+        rows = sorted((row for key in keys for row in by_key.get(key, ())), key=_Row.order.fget)
+        stripped = (text or "").strip()
+        ranked = _ranked(readings, _admitted(readings, rows), stripped)
+        resolutions[text] = _resolution(stripped, readings, zip_code, ranked)
+    return resolutions
+
+
+def _parse(text):
+    """The readings of a text and whether it is a ZIP code, or a Resolution when the text
+    alone settles it (empty, unreadable, too long, coordinates, an unknown qualifier)."""
     if not text:
         return Resolution(query=text, error="Enter a place, a postcode or a latitude, longitude.")
     if "\x00" in text:
@@ -183,7 +234,10 @@ def resolve(text: str) -> Resolution:
         return Resolution(
             query=text, error="Enter a place name, a postcode or a latitude, longitude."
         )
-    found = _ranked(readings, spelled=text.split(",")[0].strip())
+    return readings, bool(zip_code)
+
+
+def _resolution(text, readings, zip_code, found):
     if found:
         best = found[0]
         # Others under the same label ("San Jose, Philippines" is several towns) would lead
@@ -208,14 +262,45 @@ def resolve(text: str) -> Resolution:
     )
 
 
-def _ranked(readings, *, spelled):
-    """Places matching any reading, the likeliest first (one query). A name typed with its
-    accents ("Concórdia") prefers the places spelled so."""
+def _named(keys):
+    """The places found under any of the folded names, the likeliest first, each as a _Row.
+
+    The statement is written out: building it with the ORM cost three times the query itself.
+    Qualifiers ("…, ON", "…, Germany") are checked in Python by _admitted(), since no name is
+    shared by more than about 60 places."""
+    if not keys:
+        return []
+    place_table = connection.ops.quote_name(Place._meta.db_table)
+    name_table = connection.ops.quote_name(PlaceName._meta.db_table)
+    marks = ", ".join(["%s"] * len(keys))
+    places = Place.objects.raw(
+        f"SELECT place.*, name.key AS matched_key, name.is_primary AS matched_primary"
+        f" FROM {name_table} name JOIN {place_table} place ON place.id = name.place_id"
+        f" WHERE name.key IN ({marks})"
+        f" ORDER BY name.is_primary DESC, name.population DESC, place.id LIMIT {MAX_NAMED}",
+        list(keys),
+    )
+    return [_Row(place.matched_key, bool(place.matched_primary), place) for place in places]
+
+
+def _admitted(readings, rows):
+    """The rows some reading admits (name and qualifiers), at most MAX_ROWS of them."""
+    admitted = [
+        row
+        for row in rows
+        if any(row.key in reading.keys and reading.admits(row.place) for reading in readings)
+    ]
+    return admitted[:MAX_ROWS]
+
+
+def _ranked(readings, rows, text):
+    """The places of the rows, the likeliest first. A name typed with its accents
+    ("Concórdia") prefers the places spelled so."""
+    spelled = text.split(",")[0].strip()
     accented = not spelled.isascii()
-    keys = list(dict.fromkeys(key for reading in readings for key in reading.keys))
     scores, own_names = {}, set()  # own_names: places found under their own name
-    for place in _named(keys):
-        row = place.matched_name
+    for row in rows:
+        place = row.place
         for reading in readings:
             if row.key not in reading.keys or not reading.admits(place):
                 continue
@@ -245,26 +330,6 @@ def _ranked(readings, *, spelled):
             scores[city] = max(scores[city], scores[area])
         scores[area] = min(scores[area], scores[city] * 0.999)
     return sorted(scores, key=lambda place: -scores[place])
-
-
-def _named(keys):
-    """The places found under any of the folded names, each with the name that matched
-    (``matched_name``: key and is_primary). No name is shared by more than about 60 places,
-    so the qualifiers are checked in Python; the statement is written out because building it
-    with the ORM cost three times the query itself."""
-    place_table = connection.ops.quote_name(Place._meta.db_table)
-    name_table = connection.ops.quote_name(PlaceName._meta.db_table)
-    marks = ", ".join(["%s"] * len(keys))
-    places = Place.objects.raw(
-        f"SELECT place.*, name.key AS matched_key, name.is_primary AS matched_primary"
-        f" FROM {name_table} name JOIN {place_table} place ON place.id = name.place_id"
-        f" WHERE name.key IN ({marks})"
-        f" ORDER BY name.is_primary DESC, name.population DESC, place.id LIMIT {MAX_NAMED}",
-        keys,
-    )
-    for place in places:
-        place.matched_name = _Match(place.matched_key, bool(place.matched_primary))
-        yield place
 
 
 def _namesake(city, area, *, own_name):

@@ -357,3 +357,36 @@ def test_gazetteer_load_keeps_names_and_the_population_they_rank_by():
 def test_fold_reads_ascii_and_accented_text_alike():
     assert gazetteer.fold("Saint-Étienne") == gazetteer.fold("Saint-Etienne") == "st etienne"
     assert gazetteer.fold("  NEW_YORK,  ny ") == "new york ny"
+
+
+def test_resolve_many_finds_what_resolve_finds_for_each_text():
+    from tests.hubs.test_place_table import AREAS, TOWNS
+
+    texts = [typed for typed, _, _ in TOWNS + AREAS]
+    texts += ["", "Xqzzyville", "00000", "Ogden\x00", "x" * 300, "45.5, -122.6", "Paris, Narnia"]
+
+    many = gazetteer.resolve_many(texts)
+
+    def summary(resolution):
+        return (
+            resolution.query,
+            resolution.place,
+            resolution.latitude,
+            resolution.longitude,
+            resolution.alternatives,
+            resolution.message,
+        )
+
+    assert sorted(many) == sorted(set(texts))
+    assert {text: summary(many[text]) for text in texts} == {
+        text: summary(gazetteer.resolve(text)) for text in texts
+    }
+
+
+def test_resolve_many_reads_the_names_of_500_texts_in_one_query(django_assert_num_queries):
+    from tests.hubs.test_place_table import TOWNS
+
+    texts = [typed for typed, _, _ in TOWNS if "," in typed][:150]
+
+    with django_assert_num_queries(1):
+        gazetteer.resolve_many(texts)

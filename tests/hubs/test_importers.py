@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from hubs.importers import read_table
-from hubs.models import Hub, Place, Resource
+from hubs.models import Hub, Place, Region, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +199,56 @@ def test_dry_run_notes_2017_codes_read_as_their_2022_successor(tmp_path):
     assert errors == []
     assert out[0].endswith("[2017 NAICS code 333314, read as its 2022 successor 333310]")
     assert out[1] == "Would import hubs: 1 new, 0 updated, 0 unchanged, 0 rejected."
+
+
+def test_dry_run_with_skip_invalid_numbers_rows_as_the_file_does(tmp_path):
+    content = (
+        "name,industry,place\n"
+        "Bad Industry,999999,Boise ID\n"
+        'Boise Gear Makers,339920,"Boise, ID"\n'
+        "Nowhere,339920,Xqzzyville\n"
+    )
+
+    out, errors, _ = run_import(tmp_path, "hubs", content, "--dry-run", "--skip-invalid")
+
+    boise = Place.objects.get(kind=Place.Kind.CITY, name="Boise", admin1="ID")
+    assert out == [
+        f"row 3: Boise Gear Makers -> Boise, ID, region Idaho, US, population {boise.population:,}",
+        "Would import hubs: 1 new, 0 updated, 0 unchanged, 2 rejected.",
+    ]
+    assert errors[:2] == [
+        "row 2: industry: Unknown industry '999999'.",
+        "row 4: Place: We couldn't find the place “Xqzzyville”.",
+    ]
+    assert not Hub.objects.filter(name="Boise Gear Makers").exists()
+
+
+def test_dry_run_names_the_state_and_country_of_a_metro_region(tmp_path):
+    metro = Region.objects.filter(kind=Region.Kind.METRO).select_related("parent").first()
+    content = (
+        f"name,industry,latitude,longitude\nMetro Gear,339920,{metro.latitude},{metro.longitude}\n"
+    )
+
+    out, _, _ = run_import(tmp_path, "hubs", content, "--dry-run")
+
+    assert f", region {metro.name}, {metro.parent}, population " in out[0]
+    assert str(metro.parent).endswith(", US")
+
+
+def test_a_partner_file_imports_its_good_rows_in_few_queries_and_rejects_the_planted_ones(
+    tmp_path, django_assert_max_num_queries
+):
+    from bench.imports import partner_file
+
+    text, bad_rows = partner_file(rows=300)
+    hubs_before = Hub.objects.count()
+
+    # About 40 queries a row (12,000) before places, regions, slugs and history were read in
+    # bulk; now about 4 a row, and a few for each state or province met for the first time.
+    with django_assert_max_num_queries(2500):
+        _, errors, path = run_import(tmp_path, "hubs", text, "--skip-invalid")
+
+    rejected = list(csv.DictReader(path.with_name("rows-rejected.csv").open(encoding="utf-8")))
+    assert [int(row["row"]) for row in rejected] == bad_rows
+    assert Hub.objects.count() - hubs_before == 300 - len(bad_rows)
+    assert errors[-1].startswith(f"{len(bad_rows)} rejected rows written to ")

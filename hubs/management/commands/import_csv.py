@@ -39,10 +39,8 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error}") from None
         except Exception as error:  # tablib raises several types for malformed CSV.
             raise CommandError(f"{path} is not a CSV file we can read: {error}") from None
-        resource = RESOURCES[kind]()
-        result, rejected = import_rows(
-            resource, dataset, dry_run=dry_run, skip_invalid=skip_invalid
-        )
+        resource = RESOURCES[kind](skip_invalid=skip_invalid, diffs=False)
+        result, rejected = import_rows(resource, dataset, dry_run=dry_run)
         problems = [str(e.error) for e in result.base_errors]
         problems += [f"row {number}: {reason}" for number, reason, _ in rejected]
         for problem in problems:
@@ -50,8 +48,10 @@ class Command(BaseCommand):
         if result.base_errors or (rejected and not skip_invalid):
             raise CommandError(f"{len(problems)} problems; nothing was imported.")
         if dry_run and verbosity:
+            rejected_rows = {number for number, _, _ in rejected}
             for landing in resource.landings:
-                self.stdout.write(str(landing))
+                if landing.row not in rejected_rows:
+                    self.stdout.write(str(landing))
             if resource.ignored_columns:
                 self.stdout.write(f"Ignored columns: {', '.join(resource.ignored_columns)}.")
         if rejected:
