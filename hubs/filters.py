@@ -117,6 +117,7 @@ class HubFilter(django_filters.FilterSet):
     @property
     def unit(self):
         """The unit the "Within" distances are read in."""
+        self.is_valid()  # Cleans the form: "near" is read even when another field is wrong.
         place = self.form.cleaned_data.get("near") if self.is_bound else None
         return remembered_unit(self.request, place.country if place else "")
 

@@ -233,7 +233,7 @@ def hub_list(request):
         request.GET, queryset=queries.public_hubs().order_by("name"), request=request
     )
     page = Paginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    unit = hub_filter.unit if hub_filter.is_valid() else remembered_unit(request, "")
+    unit = hub_filter.unit
     hub_filter.form["within"].label = f"Within ({unit})"
     context = {
         "filter": hub_filter,

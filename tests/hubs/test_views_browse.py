@@ -201,6 +201,14 @@ def test_hub_list_within_a_distance_not_offered_is_reported_not_fatal(client, lu
 
     assert response.status_code == 200
     assert list(response.context["filter"].form.errors) == ["within"]
+    # The place was understood: its list is still nearest first.
+    assert card_names(response) == ["Alpha Lutes", "Charlie Lutes", "Echo Lutes", "Bravo Lutes"]
+
+
+def test_hub_list_within_is_offered_in_miles_near_a_us_place(client):
+    response = client.get(HUB_LIST, {"near": "Ogden, UT", "within": "250"})
+
+    assert '<label for="id_within">Within (mi)</label>' in body(response)
 
 
 def test_hub_list_unknown_facet_values_are_reported_not_fatal(client, lutes):
