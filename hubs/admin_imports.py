@@ -115,7 +115,8 @@ class CsvImportAdmin(ImportExportModelAdmin):
         else:
             context["confirm_form"] = self.create_confirm_form(request, import_form=form)
             context["skip_summary"] = (
-                f"{len(bad):,} of {result.total_rows:,} rows are invalid and will be left out; "
+                f"{len(bad):,} of {result.total_rows:,} rows "
+                f"{'is' if len(bad) == 1 else 'are'} invalid and will be left out; "
                 f"the other {good:,} will be imported. After the import you can download the "
                 "rejected rows with the reasons."
             )
@@ -139,10 +140,11 @@ class CsvImportAdmin(ImportExportModelAdmin):
             messages.warning(
                 request,
                 format_html(
-                    '{} rows were invalid and not imported: <a href="{}">download them with '
+                    '{} invalid and not imported: <a href="{}">download {} with '
                     "the reasons (CSV)</a>.",
-                    f"{count:,}",
+                    "1 row was" if count == 1 else f"{count:,} rows were",
                     url,
+                    "it" if count == 1 else "them",
                 ),
             )
         return response

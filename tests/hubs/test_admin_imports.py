@@ -77,6 +77,23 @@ def test_import_sends_anonymous_and_non_staff_people_to_the_login(client, who):
     assert not Hub.objects.filter(name__in=["Good One", "Good Two"]).exists()
 
 
+def test_skip_invalid_speaks_of_one_rejected_row_in_the_singular(client, curator):
+    content = "name,industry,place\nGood One,339920,Boise ID\nNowhere,339920,Xqzzyville\n"
+
+    dry_run = _upload(client, content, skip_invalid=True)
+    imported = _confirm(client, dry_run)
+
+    assert dry_run.context["skip_summary"] == (
+        "1 of 2 rows is invalid and will be left out; the other 1 will be imported. "
+        "After the import you can download the rejected rows with the reasons."
+    )
+    link = reverse("admin:hubs_hub_import_rejected", args=[client.session["rejected_imports"][-1]])
+    assert [str(message) for message in get_messages(imported.wsgi_request)][-1] == (
+        f'1 row was invalid and not imported: <a href="{link}">download it with the '
+        "reasons (CSV)</a>."
+    )
+
+
 def test_import_is_forbidden_to_staff_without_the_permission(client):
     client.force_login(make_user(is_staff=True))
 
