@@ -95,7 +95,8 @@ class Mention(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-published_on", "-created_at"]
+        # Undated mentions last on every database (PostgreSQL puts NULLs first when descending).
+        ordering = [models.F("published_on").desc(nulls_last=True), "-created_at"]
 
     def __str__(self):
         return self.title
