@@ -100,6 +100,23 @@ def name_similarity(a: str, b: str) -> float:
     return matched / total
 
 
+def name_holds(a: str, b: str) -> bool:
+    """Whether every word of the shorter name, two words or more, is in the longer one (each
+    at least WORD_SIMILARITY alike): "Ogden Outdoor Products" in "Ogden Outdoor Product
+    Makers". Among rows of one industry nearby, that is worth a curator's look; across
+    industries it is not ("Apex Plastics", "Apex Plastic Surgery")."""
+    shorter, longer = sorted((name_words(a), name_words(b)), key=len)
+    if len(shorter) < 2:
+        return False
+    unused = list(longer)
+    for word in shorter:
+        best = max(unused, key=lambda other: fuzz.ratio(word, other), default=None)
+        if best is None or fuzz.ratio(word, best) / 100 < WORD_SIMILARITY:
+            return False
+        unused.remove(best)
+    return True
+
+
 def web_domain(url: str) -> str:
     """The host of a website without "www.", or "" for none or a shared host."""
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
@@ -122,9 +139,11 @@ def match(a, b, *, distance_km: float) -> Pair | None:
         reasons.append(f"same web domain ({domain})")
     if hasattr(a, "address") and _same_address(a, b):
         reasons.append("same address")
-    alike_nearby = similarity >= NAME_SIMILARITY and distance_km <= DISTANCE_KM
-    if alike_nearby:
-        reasons.append(f"names {similarity:.0%} alike")
+    if distance_km <= DISTANCE_KM:
+        if similarity >= NAME_SIMILARITY:
+            reasons.append(f"names {similarity:.0%} alike")
+        elif a.industry_id == b.industry_id and name_holds(a.name, b.name):
+            reasons.append("one name holds the other")
     if not reasons:
         return None
     return Pair(round(similarity, 2), round(distance_km, 1), a, b, reasons)

@@ -134,3 +134,37 @@ def test_likely_duplicates_puts_pairs_with_more_reasons_first_and_older_first():
         (2, 1, ["names 100% alike"]),
         (3, 1, ["names 100% alike"]),
     ]
+
+
+def test_likely_duplicates_pairs_a_name_held_in_another_only_within_one_industry_nearby():
+    rows = [
+        Row(1, "Ogden Outdoor Products"),
+        Row(2, "Ogden Outdoor Product Makers", latitude=41.02),
+        Row(3, "Apex Plastics", industry_id=2, address="9 Oak St"),
+        Row(4, "Apex Plastic Surgery", industry_id=3, address="9 Oak St"),
+        Row(5, "Ogden Outdoor Products Group", latitude=45.0),  # 440 km away.
+        Row(6, "Outdoor", latitude=41.01),  # One word holds nothing.
+    ]
+
+    pairs = duplicates.likely_duplicates(rows)
+
+    assert _summary(pairs) == [
+        (1, 2, ["one name holds the other"]),
+        (3, 4, ["same address"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "holds"),
+    [
+        ("Ogden Outdoor Products", "Ogden Outdoor Product Makers", True),
+        ("Redwood Biological Supply", "Cary Redwood Biological Supply", True),
+        ("Apex Plastics", "Apex Plastic Surgery", True),
+        ("Canyon Sporting Group", "Canyon Sporting Studio", False),
+        ("Foundry", "Foundry Automobile Manufacturing", False),
+        ("Summit Outdoor Labs", "Summit Outdoor Supply", False),
+    ],
+)
+def test_name_holds_every_word_of_the_shorter_name(a, b, holds):
+    assert duplicates.name_holds(a, b) is holds
+    assert duplicates.name_holds(b, a) is holds
