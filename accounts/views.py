@@ -35,15 +35,17 @@ class DeleteAccountForm(forms.Form):
 def dashboard(request):
     businesses = list(Business.objects.filter(owners=request.user).select_related("industry"))
     memberships = list(
-        Membership.objects.filter(business__owners=request.user)
-        .exclude(state=Membership.State.LEFT)
+        Membership.objects.current()
+        .filter(business__owners=request.user)
         .select_related("hub", "business")
         .order_by("hub__name")
     )
     organized = [m.hub_id for m in memberships if m.role == Membership.Role.ORGANIZER]
-    waiting = Membership.objects.filter(
-        hub_id__in=organized, state=Membership.State.REQUESTED
-    ).select_related("hub", "business")
+    waiting = (
+        Membership.objects.requested()
+        .filter(hub_id__in=organized)
+        .select_related("hub", "business")
+    )
     context = {
         "businesses": businesses,
         "memberships": memberships,

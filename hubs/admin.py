@@ -194,11 +194,7 @@ class HubAdmin(LocatedAdmin, CsvImportAdmin, SimpleHistoryAdmin):
         return _merge(self, request, queryset, curation.merge_hubs, "merge_hubs")
 
     def moderation_view(self, request):
-        pending = list(
-            Hub.objects.filter(status=Hub.Status.PENDING).select_related(
-                "industry", "region", "created_by"
-            )
-        )
+        pending = list(Hub.objects.pending().select_related("industry", "region", "created_by"))
         near = curation.approved_hubs_near(pending)
         for hub in pending:
             hub.approved_nearby = near[hub.pk]

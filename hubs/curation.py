@@ -110,7 +110,7 @@ def approved_hubs_near(hubs, *, radius_km=None):
 
 def _move_memberships(memberships, **target):
     """Move memberships to the survivor; where it already has one, keep the stronger."""
-    rank = {"active": 2, "requested": 1, "left": 0}
+    rank = {Membership.State.ACTIVE: 2, Membership.State.REQUESTED: 1, Membership.State.LEFT: 0}
     for membership in memberships:
         existing = Membership.objects.filter(**target, **_other_side(membership, target)).first()
         if existing is None:

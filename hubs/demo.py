@@ -226,7 +226,9 @@ def load_demo_businesses(hubs):
         industries = [hub.industry, *hub.secondary_industries.all()]
         for n in range(members):
             business = _demo_business(rng, hub, rng.choice(industries), towns, used_names)
-            plan.append((business, hub, "organizer" if n < 2 else "member"))
+            plan.append(
+                (business, hub, Membership.Role.ORGANIZER if n < 2 else Membership.Role.MEMBER)
+            )
         for _ in range(UNAFFILIATED_PER_HUB):
             plan.append((_demo_business(rng, hub, hub.industry, towns, used_names), None, ""))
     Business.objects.bulk_create([business for business, _, _ in plan])

@@ -11,6 +11,7 @@ from hubs.models import (
     Flag,
     Hub,
     Industry,
+    Membership,
     Mention,
     Partner,
     Resource,
@@ -336,7 +337,8 @@ class JoinForm(forms.Form):
     def __init__(self, *args, user, hub, **kwargs):
         super().__init__(*args, **kwargs)
         businesses = Business.objects.filter(owners=user).exclude(
-            memberships__hub=hub, memberships__state__in=["requested", "active"]
+            memberships__hub=hub,
+            memberships__state__in=[Membership.State.REQUESTED, Membership.State.ACTIVE],
         )
         self.fields["business"].queryset = businesses
         if len(mine := list(businesses[:2])) == 1:

@@ -169,7 +169,7 @@ def businesses_within(businesses, *, lat, lng, radius_km):
 
 def unaffiliated_businesses_near(*, industry, lat, lng, radius_km, limit=8):
     """Businesses of the industry near the point that belong to no hub yet."""
-    in_a_hub = Membership.objects.filter(business=OuterRef("pk"), state=Membership.State.ACTIVE)
+    in_a_hub = Membership.objects.active().filter(business=OuterRef("pk"))
     businesses = (
         Business.objects.filter(industry.lineage_q())
         .exclude(Exists(in_a_hub))
@@ -187,7 +187,7 @@ def resources_near(*, lat, lng, radius_km, limit=6):
 def hub_members(hub):
     """Active memberships of the hub, organizers first, with their businesses."""
     return list(
-        hub.memberships.filter(state=Membership.State.ACTIVE)
+        hub.memberships.active()
         .select_related("business", "business__industry")
         .order_by("-role", "business__name")
     )

@@ -68,9 +68,12 @@ def owner_emails(business):
 
 
 def organizer_emails(hub):
-    organizers = Membership.objects.filter(
-        hub=hub, role=Membership.Role.ORGANIZER, state=Membership.State.ACTIVE
-    ).prefetch_related("business__owners")
+    organizers = (
+        Membership.objects.organizers()
+        .active()
+        .filter(hub=hub)
+        .prefetch_related("business__owners")
+    )
     return [email for m in organizers for email in owner_emails(m.business)]
 
 
@@ -97,9 +100,11 @@ def business_register(*, owner, place, **fields):
 
 def hubs_near(*, industry, lat, lng, radius_km=None):
     """Approved or pending hubs of ``industry`` near a point: candidates to join instead."""
-    hubs = Hub.objects.filter(
-        status__in=[Hub.Status.APPROVED, Hub.Status.PENDING], industry=industry
-    ).select_related("industry", "region")
+    hubs = (
+        Hub.objects.approved_or_pending()
+        .filter(industry=industry)
+        .select_related("industry", "region")
+    )
     radius = radius_km or settings.HUB_DUPLICATE_RADIUS_KM
     return list(queries.within_radius(hubs, lat=lat, lng=lng, radius_km=radius)[:5])
 
@@ -197,9 +202,7 @@ def membership_decide(*, membership, approve):
 
 
 def _active_organizers(hub):
-    return hub.memberships.select_for_update().filter(
-        role=Membership.Role.ORGANIZER, state=Membership.State.ACTIVE
-    )
+    return hub.memberships.select_for_update().organizers().active()
 
 
 @transaction.atomic
@@ -270,16 +273,13 @@ def absolute_url(path):
 def _organized_hub_near(business, *, industry):
     """The nearest approved or pending hub of ``industry`` within the interest radius that a
     business of this business's owners organizes, or None."""
-    organized = Membership.objects.filter(
-        role=Membership.Role.ORGANIZER,
-        state=Membership.State.ACTIVE,
-        business__owners__in=business.owners.all(),
-    ).values("hub")
-    hubs = Hub.objects.filter(
-        pk__in=organized,
-        industry=industry,
-        status__in=[Hub.Status.APPROVED, Hub.Status.PENDING],
+    organized = (
+        Membership.objects.organizers()
+        .active()
+        .filter(business__owners__in=business.owners.all())
+        .values("hub")
     )
+    hubs = Hub.objects.approved_or_pending().filter(pk__in=organized, industry=industry)
     lat, lng = business.public_point
     return queries.within_radius(
         hubs, lat=lat, lng=lng, radius_km=settings.INTEREST_RADIUS_KM
@@ -348,15 +348,13 @@ def contact_send(*, sender, to, subject, message, about):
 def business_delete(*, business):
     """Remove a business. Hubs it alone organizes are archived if it was their only member;
     a hub with other members must first get another organizer."""
-    for membership in business.memberships.filter(
-        role=Membership.Role.ORGANIZER, state=Membership.State.ACTIVE
-    ).select_related("hub"):
+    for membership in business.memberships.organizers().active().select_related("hub"):
         hub = membership.hub
-        others = hub.memberships.filter(state=Membership.State.ACTIVE).exclude(pk=membership.pk)
+        others = hub.memberships.active().exclude(pk=membership.pk)
         if not others.exists():
             hub.status = Hub.Status.ARCHIVED
             hub.save(update_fields=["status", "updated_at"])
-        elif not others.filter(role=Membership.Role.ORGANIZER).exists():
+        elif not others.organizers().exists():
             raise ActionRefused(
                 f"{business.name} is the last organizer of {hub.name}: "
                 "make another member an organizer first."

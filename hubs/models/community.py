@@ -20,6 +20,23 @@ class Connection(models.TextChoices):
     TRADE = "trade", "Suppliers and customers"
 
 
+class MembershipQuerySet(models.QuerySet):
+    """Memberships by state and role: the only place either is spelled out in a filter."""
+
+    def active(self):
+        return self.filter(state=Membership.State.ACTIVE)
+
+    def requested(self):
+        return self.filter(state=Membership.State.REQUESTED)
+
+    def current(self):
+        """Requested or active: every membership but those that were left."""
+        return self.exclude(state=Membership.State.LEFT)
+
+    def organizers(self):
+        return self.filter(role=Membership.Role.ORGANIZER)
+
+
 class Membership(models.Model):
     """A business in a hub."""
 
@@ -44,6 +61,8 @@ class Membership(models.Model):
     left_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-role", "business__name"]

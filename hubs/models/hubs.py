@@ -28,8 +28,17 @@ def stage_for_members(count):
 
 
 class HubQuerySet(models.QuerySet):
+    """Hubs by review status: the only place a status is spelled out in a filter."""
+
     def approved(self):
         return self.filter(status=Hub.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Hub.Status.PENDING)
+
+    def approved_or_pending(self):
+        """Hubs that stand or may soon: neither rejected nor archived."""
+        return self.filter(status__in=[Hub.Status.APPROVED, Hub.Status.PENDING])
 
 
 class Hub(Located):
@@ -132,9 +141,7 @@ class Hub(Located):
 
     def refresh_member_count(self):
         """Recount active members and store the count and the stage it gives."""
-        from hubs.models.community import Membership  # Membership itself refers to Hub.
-
-        count = self.memberships.filter(state=Membership.State.ACTIVE).count()
+        count = self.memberships.active().count()
         if count == self.member_count and self.stage == (
             self.stage_override or stage_for_members(count)
         ):

@@ -62,10 +62,10 @@ def _organized_hub(request, slug):
     """The hub, if one of the user's businesses organizes it: 404 for outsiders, 403 for
     members who are not organizers."""
     hub = get_object_or_404(Hub.objects.select_related("industry", "region"), slug=slug)
-    mine = hub.memberships.filter(business__owners=request.user, state=Membership.State.ACTIVE)
+    mine = hub.memberships.active().filter(business__owners=request.user)
     if not mine.exists():
         raise Http404
-    if not mine.filter(role=Membership.Role.ORGANIZER).exists():
+    if not mine.organizers().exists():
         raise PermissionDenied
     return hub
 
@@ -216,12 +216,10 @@ def _hubs_visible_to(user, hubs):
     organized = set()
     if pending and not user.is_staff:
         organized = set(
-            Membership.objects.filter(
-                hub__in=pending,
-                business__owners=user,
-                role=Membership.Role.ORGANIZER,
-                state=Membership.State.ACTIVE,
-            ).values_list("hub", flat=True)
+            Membership.objects.organizers()
+            .active()
+            .filter(hub__in=pending, business__owners=user)
+            .values_list("hub", flat=True)
         )
     return [
         hub
@@ -315,7 +313,7 @@ def hub_manage(request, slug):
                 _save_image(hub, "cover_image", form.cleaned_data["cover_upload"])
         messages.success(request, "The hub's page is updated.")
         return redirect("hubs:hub_manage", slug=hub.slug)
-    memberships = hub.memberships.exclude(state=Membership.State.LEFT).select_related("business")
+    memberships = hub.memberships.current().select_related("business")
     context = {
         "hub": hub,
         "form": form,

@@ -252,7 +252,9 @@ def _visitor_memberships(request, hub):
         mine = list(
             hub.memberships.filter(business__owners=request.user).select_related("business")
         )
-    is_organizer = any(m.role == Membership.Role.ORGANIZER and m.state == "active" for m in mine)
+    is_organizer = any(
+        m.role == Membership.Role.ORGANIZER and m.state == Membership.State.ACTIVE for m in mine
+    )
     if hub.status != Hub.Status.APPROVED and not is_organizer:
         raise Http404
     return mine, is_organizer
@@ -414,9 +416,9 @@ def business_detail(request, slug):
             BusinessRedirect.objects.select_related("business"), old_slug=slug
         )
         return HttpResponsePermanentRedirect(merged.business.get_absolute_url())
-    memberships = business.memberships.filter(
-        state="active", hub__status=Hub.Status.APPROVED
-    ).select_related("hub")
+    memberships = (
+        business.memberships.active().filter(hub__status=Hub.Status.APPROVED).select_related("hub")
+    )
     is_owner = request.user.is_authenticated and business.owners.filter(pk=request.user.pk).exists()
     context = {
         "business": business,

@@ -2,8 +2,12 @@
 them stale at once."""
 
 import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hubs.pagecache import _page_key
 from tests.factories import make_hub, make_membership, make_user
 
 pytestmark = pytest.mark.django_db
@@ -55,15 +59,18 @@ def test_signed_in_visitors_are_never_served_a_cached_page(client):
 
 
 def test_pages_setting_a_cookie_are_not_cached(client):
-    params = {"industry": "339920", "near": "Ogden, UT", "unit": "km"}
+    params = {"industry": "339920", "near": "Ogden, UT", "unit": "mi"}
     first = client.get(reverse("hubs:search"), params)
     client.cookies.clear()
 
-    second = client.get(reverse("hubs:search"), {**params, "unit": "mi"})
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(reverse("hubs:search"), params)  # The same URL: it could share a key.
 
-    assert first.cookies["unit"].value == "km"
+    assert first.cookies["unit"].value == "mi"
     assert second.cookies["unit"].value == "mi"
     assert "0.0 mi</strong> away" in second.content.decode()
+    assert _page_entries() == 0
+    assert len(second_queries) > 0  # Built again, not served from the cache.
 
 
 def _page_entries():
@@ -95,6 +102,85 @@ def test_an_invalid_unit_cookie_shares_the_page_of_no_cookie(client, django_asse
             client.get(hub.get_absolute_url())
 
     assert _page_entries() == 1
+
+
+# Every path and query a cached view can be asked for: pages that differ in any of them must
+# never be served one for the other.
+DISTINCT_URLS = [
+    "/",
+    "/hubs/",
+    "/hubs/?page=2",
+    "/hubs/?page=3",
+    "/hubs/?near=Ogden%2C+UT",
+    "/hubs/?near=Provo%2C+UT",
+    "/hubs/?near=Ogden%2C+UT&page=2",
+    "/hubs/ogden-surfboards/",
+    "/hubs/provo-surfboards/",
+    "/businesses/",
+    "/businesses/?page=2",
+    "/businesses/acme/",
+    "/search/",
+    "/search/?industry=339920",
+    "/search/?industry=339921",
+    "/search/?industry=339920&near=Ogden%2C+UT",
+    "/search/?industry=339920&near=Provo%2C+UT",
+    "/search/?industry=339920&near=Ogden%2C+UT&radius=50",
+    "/search/?industry=339920&near=Ogden%2C+UT&radius=100",
+    "/search/?industry=339920&near=Ogden%2C+UT&radius=100&unit=mi",
+    "/search/?industry=339920&near=Ogden%2C+UT&radius=100&unit=km",
+    "/search/?industry=339920&near=ogden%2C+ut",
+    "/search/?industry=339920&near=Ogden%2C+UT+",
+]
+
+
+def _key(url, version=1, **extra):
+    return _page_key(RequestFactory().get(url, **extra), version)
+
+
+def test_page_keys_differ_for_every_path_and_query():
+    keys = [_key(url) for url in DISTINCT_URLS]
+
+    assert len(set(keys)) == len(DISTINCT_URLS)
+    assert [_key(url) for url in DISTINCT_URLS] == keys  # The same URL always finds its page.
+
+
+def test_page_keys_change_with_the_directory_version():
+    assert _key("/hubs/", version=1) != _key("/hubs/", version=2)
+
+
+def test_page_keys_differ_for_each_valid_unit_cookie():
+    url = "/hubs/ogden-surfboards/"
+    factory = RequestFactory()
+    keys = {}
+    for unit in ["km", "mi", None]:
+        if unit:
+            factory.cookies["unit"] = unit
+        else:
+            factory.cookies.clear()
+        keys[unit] = _page_key(factory.get(url), 1)
+
+    assert len(set(keys.values())) == 3
+
+
+def test_an_invalid_unit_cookie_shares_the_key_of_no_cookie():
+    url = "/hubs/ogden-surfboards/"
+    no_cookie = _key(url)
+    for value in ["", "zz", "KM", "km ", "km<script>", "x" * 50]:
+        factory = RequestFactory()
+        factory.cookies["unit"] = value
+
+        assert _page_key(factory.get(url), 1) == no_cookie, value
+
+
+def test_page_keys_differ_for_each_host_and_scheme(settings):
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example.org"]
+    keys = [
+        _key("/hubs/"),
+        _key("/hubs/", HTTP_HOST="mirror.example.org"),
+        _key("/hubs/", secure=True),
+    ]
+
+    assert len(set(keys)) == 3
 
 
 def test_another_host_cannot_poison_the_canonical_links_others_get(client, settings):
