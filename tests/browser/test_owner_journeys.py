@@ -245,8 +245,9 @@ def test_curator_imports_a_csv_then_merges_the_duplicate_it_made(browser, site_u
     page.goto("/admin/hubs/hub/duplicates/")
     row = page.locator("tr", has_text="Ogden Outdoor Product Makers")
     expect(row).to_contain_text("Ogden Outdoor Products")
+    expect(row).to_contain_text("one name holds the other")
     row.get_by_role("button", name="Merge…").click()
-    page.get_by_label(re.compile("Keep Ogden Outdoor Products ")).check()
+    page.get_by_label("Keep Ogden Outdoor Products", exact=True).check()
     page.get_by_role("button", name="Yes, merge").click()
 
     expect(
