@@ -1,12 +1,13 @@
 # Industry Hubs: `make run` serves the demo site, `make test` runs the tests.
-# Both create .venv with a Python 3.12+ found on this machine and install the pinned requirements.
+# Both create .venv with a Python 3.12+ found on this machine and install the pinned requirements
+# (`make run` only the site's, requirements.txt; `make test` the development tools too).
 
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test test-browser lint format migrations-check install bench screenshots lighthouse clean
+.PHONY: run test test-browser lint format migrations-check install install-site bench screenshots lighthouse clean
 
 # The first Python 3.12 or newer among the usual names and pyenv's installed versions.
 PYTHON := $(shell for p in python3.13 python3.12 python3.14 python3 python $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
@@ -20,13 +21,22 @@ $(PY):
 	"$(PYTHON)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# `make run` installs only what the site needs; the other targets add the development tools.
+SITE_STAMP := $(VENV)/.installed-site
+
+$(SITE_STAMP): $(PY) requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(SITE_STAMP)
+
 $(STAMP): $(PY) requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
+	touch $(STAMP) $(SITE_STAMP)
+
+install-site: $(SITE_STAMP)
 
 install: $(STAMP)
 
-run: install
+run: install-site
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Serving Industry Hubs at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
