@@ -13,7 +13,7 @@ from hubs import cards, opendata, queries
 from hubs.api import hub_feature
 from hubs.cors import open_to_any_origin
 from hubs.models import Hub, Industry
-from hubs.views.public import _map_points
+from hubs.views.maps import map_points
 
 # The embed pages' policy: our own resources, tiles, and framing by any site.
 EMBED_CSP = {
@@ -43,7 +43,7 @@ def robots_txt(request):
 @_embed
 def hub_embed(request, slug):
     hub = get_object_or_404(queries.public_hubs(), slug=slug)
-    context = {"title": hub.name, "link": hub, "map_points": _map_points([hub])}
+    context = {"title": hub.name, "link": hub, "map_points": map_points([hub])}
     return render(request, "hubs/embed_map.html", context)
 
 
@@ -52,7 +52,7 @@ def hub_embed(request, slug):
 def industry_embed(request, slug):
     industry = get_object_or_404(Industry, slug=slug)
     hubs = list(queries.hubs_of_industry(industry).order_by("-member_count")[:500])
-    context = {"title": f"{industry.title} hubs", "link": industry, "map_points": _map_points(hubs)}
+    context = {"title": f"{industry.title} hubs", "link": industry, "map_points": map_points(hubs)}
     return render(request, "hubs/embed_map.html", context)
 
 
@@ -92,7 +92,7 @@ def press_kit(request, slug):
         "industries": [hub.industry, *hub.secondary_industries.all()],
         "partners": list(hub.partners.select_related("resource")),
         "mentions": list(hub.mentions.all()),
-        "map_points": _map_points([hub]),
+        "map_points": map_points([hub]),
     }
     return render(request, "hubs/press_kit.html", context)
 

@@ -1,0 +1,72 @@
+"""Pages where signed-in visitors write to a business's owners or a hub's organizers, or report
+a listing to the curators; both within a per-user rate."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from hubs import services
+from hubs.forms import ContactForm, FlagForm, HubFlagForm
+from hubs.models import Business, Flag, Hub
+
+
+def _contact(request, *, about, recipients, back):
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not services.within_rate_limit(request, "contact"):
+            form.add_error(None, "You have sent many messages recently; please try again later.")
+        else:
+            services.contact_send(
+                sender=request.user, to=recipients, about=about, **form.cleaned_data
+            )
+            if not services.mail_failed():  # Else the page says it was not delivered.
+                messages.success(request, "Your message is sent. Replies will come to your email.")
+            return redirect(back)
+    return render(request, "hubs/contact.html", {"form": form, "about": about})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_business(request, slug):
+    business = get_object_or_404(Business, slug=slug)
+    return _contact(
+        request, about=business, recipients=services.owner_emails(business), back=business
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_hub(request, slug):
+    hub = get_object_or_404(Hub.objects.approved(), slug=slug)
+    return _contact(request, about=hub, recipients=services.organizer_emails(hub), back=hub)
+
+
+def _flag(request, *, target, form):
+    """Save a visitor's report on ``target`` (the form already knows which), within the
+    per-user limit on reports."""
+    if request.method == "POST" and form.is_valid():
+        if not services.within_rate_limit(request, "flag"):
+            form.add_error(None, "You have sent many reports recently; please try again later.")
+            return render(request, "hubs/flag.html", {"form": form, "target": target})
+        form.instance.created_by = request.user
+        form.save()
+        messages.success(request, "Thank you: the curators will look into it.")
+        return redirect(target)
+    return render(request, "hubs/flag.html", {"form": form, "target": target})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag_hub(request, slug):
+    hub = get_object_or_404(Hub.objects.approved().select_related("industry"), slug=slug)
+    form = HubFlagForm(request.POST or None, hub=hub, instance=Flag(hub=hub))
+    return _flag(request, target=hub, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag_business(request, slug):
+    business = get_object_or_404(Business, slug=slug)
+    form = FlagForm(request.POST or None, instance=Flag(business=business))
+    return _flag(request, target=business, form=form)
