@@ -7,7 +7,7 @@ KM_PER_MILE = 1.609344
 MAX_DISTANCE_KM = math.pi * EARTH_RADIUS_KM  # Half a great circle: nothing is farther.
 
 
-def haversine_km(lat1, lng1, lat2, lng2):
+def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     """The great-circle distance between two points in degrees, in kilometres."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     dphi = phi2 - phi1
@@ -16,7 +16,9 @@ def haversine_km(lat1, lng1, lat2, lng2):
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
-def bounding_box(lat, lng, radius_km):
+def bounding_box(
+    lat: float, lng: float, radius_km: float
+) -> tuple[float, float, list[tuple[float, float]]]:
     """The latitude range and longitude ranges that hold every point within ``radius_km``.
 
     Returns ``(min_lat, max_lat, lng_ranges)``: one longitude range normally, two when the box
@@ -37,11 +39,11 @@ def bounding_box(lat, lng, radius_km):
     return min_lat, max_lat, [(west, east)]
 
 
-def km_to_miles(km):
+def km_to_miles(km: float) -> float:
     return km / KM_PER_MILE
 
 
-def miles_to_km(miles):
+def miles_to_km(miles: float) -> float:
     return miles * KM_PER_MILE
 
 
@@ -55,5 +57,5 @@ def round_radius(value: float) -> int:
     return max(step, int(step * round(value / step)))
 
 
-def default_unit(country_code):
+def default_unit(country_code: str | None) -> str:
     return "mi" if country_code in MILES_COUNTRIES else "km"

@@ -1,11 +1,26 @@
 """The reads that pages share: nearest hubs, hub pages, region and industry pages."""
 
 import math
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, When
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
+from django.db.models.sql.compiler import SQLCompiler
 
 from hubs import geo
-from hubs.models import Business, Hub, Industry, Membership, Resource
+from hubs.models import Business, Hub, Industry, Membership, Region, Resource
 
 # Radii tried in turn when looking for the nearest rows anywhere: each step reads only the
 # bounding box of its circle through the coordinate index; the last step reads everything.
@@ -21,11 +36,13 @@ class Haversine(Func):
 
     output_field = FloatField()
 
-    def __init__(self, latitude, longitude, *, lat, lng):
+    def __init__(self, latitude: Any, longitude: Any, *, lat: float, lng: float) -> None:
         super().__init__(latitude, longitude)
         self.origin = (math.radians(float(lat)), math.radians(float(lng)))
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(  # type: ignore[override]  # Func's template arguments are not needed here.
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         lat_sql, lat_params = compiler.compile(self.source_expressions[0])
         lng_sql, lng_params = compiler.compile(self.source_expressions[1])
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
@@ -38,13 +55,24 @@ class Haversine(Func):
         return sql, (*params, *lng_params, lam)
 
 
-def with_distance(queryset, *, lat, lng, fields=("latitude", "longitude")):
-    """Annotate ``distance_km``: the haversine distance from (lat, lng), computed in SQL."""
+def with_distance(
+    queryset: QuerySet[Any],
+    *,
+    lat: float,
+    lng: float,
+    fields: tuple[str, str] = ("latitude", "longitude"),
+) -> QuerySet[Any]:
+    """Annotate ``distance_km``: the haversine distance from (lat, lng), computed in SQL.
+
+    Typed loosely: django-stubs cannot carry an annotation through a function generic in the
+    model, and would reject the ``distance_km`` lookups that follow."""
     lat_field, lng_field = fields
     return queryset.annotate(distance_km=Haversine(F(lat_field), F(lng_field), lat=lat, lng=lng))
 
 
-def _box_q(*, lat, lng, radius_km, fields=("latitude", "longitude")):
+def _box_q(
+    *, lat: float, lng: float, radius_km: float, fields: tuple[str, str] = ("latitude", "longitude")
+) -> Q:
     """A filter for rows inside the bounding box of the circle."""
     lat_field, lng_field = fields
     min_lat, max_lat, lng_ranges = geo.bounding_box(lat, lng, radius_km)
@@ -54,12 +82,16 @@ def _box_q(*, lat, lng, radius_km, fields=("latitude", "longitude")):
     return lng_q & Q(**{f"{lat_field}__gte": min_lat, f"{lat_field}__lte": max_lat})
 
 
-def within_box(queryset, *, lat, lng, radius_km):
+def within_box[M: Model](
+    queryset: QuerySet[M], *, lat: float, lng: float, radius_km: float
+) -> QuerySet[M]:
     """Rows inside the bounding box of the circle: a range read on the coordinate index."""
     return queryset.filter(_box_q(lat=lat, lng=lng, radius_km=radius_km))
 
 
-def within_radius(queryset, *, lat, lng, radius_km):
+def within_radius[M: Model](
+    queryset: QuerySet[M], *, lat: float, lng: float, radius_km: float
+) -> QuerySet[M]:
     """Rows within ``radius_km`` of the point, nearest first, with ``distance_km``."""
     boxed = within_box(queryset, lat=lat, lng=lng, radius_km=radius_km)
     return (
@@ -69,7 +101,7 @@ def within_radius(queryset, *, lat, lng, radius_km):
     )
 
 
-def nearest(queryset, *, lat, lng, limit):
+def nearest[M: Model](queryset: QuerySet[M], *, lat: float, lng: float, limit: int) -> list[M]:
     """The ``limit`` rows nearest the point, widening the box until it holds enough.
 
     A row found within radius r is certain to be among the nearest only once ``limit`` rows lie
@@ -77,22 +109,24 @@ def nearest(queryset, *, lat, lng, limit):
     """
     for radius in WIDENING_RADII_KM:
         if radius is None:
-            rows = with_distance(queryset, lat=lat, lng=lng).order_by("distance_km", "pk")
-            return list(rows[:limit])
+            everything = with_distance(queryset, lat=lat, lng=lng).order_by("distance_km", "pk")
+            return list(everything[:limit])
         rows = list(within_radius(queryset, lat=lat, lng=lng, radius_km=radius)[:limit])
         if len(rows) == limit:
             return rows
     return rows  # pragma: no cover - the loop always ends on the full read.
 
 
-def public_hubs():
+def public_hubs() -> QuerySet[Hub]:
     """Approved hubs with what a list or a map shows of them."""
     return Hub.objects.approved().select_related(
         "industry", "region", "region__parent", "region__parent__parent"
     )
 
 
-def hubs_of_industry(industry, *, related=()):
+def hubs_of_industry(
+    industry: Industry | None, *, related: Iterable[Industry] = ()
+) -> QuerySet[Hub]:
     """Approved hubs of the industry, of any industry beneath it, and of ``related`` ones
     (those a plain word also names: "software" is both publishers and programmers)."""
     queryset = public_hubs()
@@ -104,7 +138,9 @@ def hubs_of_industry(industry, *, related=()):
     return queryset.filter(lineage)
 
 
-def hubs_named(text, *, lat, lng, exclude=(), limit=5):
+def hubs_named(
+    text: str, *, lat: float, lng: float, exclude: Iterable[Hub] = (), limit: int = 5
+) -> list[Hub]:
     """Approved hubs whose name holds every word typed ("robotics" finds Pittsburgh Robotics,
     whatever NAICS code the word maps to), nearest first."""
     typed = [w for w in text.split() if len(w) > 2][:6]
@@ -116,11 +152,26 @@ def hubs_named(text, *, lat, lng, exclude=(), limit=5):
     return list(with_distance(named, lat=lat, lng=lng).order_by("distance_km", "pk")[:limit])
 
 
-def nearest_hubs(*, lat, lng, industry=None, related=(), limit=10):
+def nearest_hubs(
+    *,
+    lat: float,
+    lng: float,
+    industry: Industry | None = None,
+    related: Iterable[Industry] = (),
+    limit: int = 10,
+) -> list[Hub]:
     return nearest(hubs_of_industry(industry, related=related), lat=lat, lng=lng, limit=limit)
 
 
-def complementary_hubs_near(*, industry, lat, lng, radius_km, limit=6, searched=()):
+def complementary_hubs_near(
+    *,
+    industry: Industry,
+    lat: float,
+    lng: float,
+    radius_km: float,
+    limit: int = 6,
+    searched: Iterable[Industry] = (),
+) -> list[Hub]:
     """Approved hubs of industries complementary to ``industry``, nearest first, leaving out
     the ``searched`` industries, whose hubs the page lists already."""
     complements = Industry.objects.filter(complements=industry).exclude(
@@ -133,7 +184,7 @@ def complementary_hubs_near(*, industry, lat, lng, radius_km, limit=6, searched=
 PUBLIC_POINT = ("public_latitude", "public_longitude")
 
 
-def with_public_point(businesses):
+def with_public_point(businesses: QuerySet[Business]) -> QuerySet[Business]:
     """Annotate the point anyone may see of each business: exact, or its town's centre."""
     return businesses.annotate(
         public_latitude=Case(
@@ -145,7 +196,9 @@ def with_public_point(businesses):
     )
 
 
-def businesses_within(businesses, *, lat, lng, radius_km):
+def businesses_within(
+    businesses: QuerySet[Business], *, lat: float, lng: float, radius_km: float
+) -> QuerySet[Business]:
     """Businesses whose public point lies within ``radius_km``, nearest first, with
     ``distance_km`` measured to that point.
 
@@ -167,7 +220,9 @@ def businesses_within(businesses, *, lat, lng, radius_km):
     )
 
 
-def unaffiliated_businesses_near(*, industry, lat, lng, radius_km, limit=8):
+def unaffiliated_businesses_near(
+    *, industry: Industry, lat: float, lng: float, radius_km: float, limit: int = 8
+) -> list[Business]:
     """Businesses of the industry near the point that belong to no hub yet."""
     in_a_hub = Membership.objects.active().filter(business=OuterRef("pk"))
     businesses = (
@@ -178,13 +233,13 @@ def unaffiliated_businesses_near(*, industry, lat, lng, radius_km, limit=8):
     return list(businesses_within(businesses, lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
-def resources_near(*, lat, lng, radius_km, limit=6):
+def resources_near(*, lat: float, lng: float, radius_km: float, limit: int = 6) -> list[Resource]:
     """Local resources within ``radius_km``, nearest first."""
     resources = Resource.objects.select_related("region")
     return list(within_radius(resources, lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
-def hub_members(hub):
+def hub_members(hub: Hub) -> list[Membership]:
     """Active memberships of the hub, organizers first, with their businesses."""
     return list(
         hub.memberships.active()
@@ -193,10 +248,10 @@ def hub_members(hub):
     )
 
 
-def region_hubs(region):
+def region_hubs(region: Region) -> QuerySet[Hub]:
     """Approved hubs in the region or in a region beneath it (two levels at most)."""
     return public_hubs().filter(region.within_q())
 
 
-def region_businesses(region):
+def region_businesses(region: Region) -> QuerySet[Business]:
     return Business.objects.filter(region.within_q()).select_related("industry")

@@ -9,30 +9,45 @@ There is no retry queue yet: a worker is the subject of a separate issue.
 
 import contextvars
 import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from accounts.models import User
 from hubs import queries
-from hubs.models import Business, Hub, Interest, Membership
+from hubs.gazetteer import Resolution
+from hubs.models import Business, Hub, Industry, Interest, Membership
 from hubs.regions import region_for_point
 
 logger = logging.getLogger(__name__)
 
 # Messages that failed to send during the current request (None outside a request).
-unsent_mail = contextvars.ContextVar("unsent_mail", default=None)
+unsent_mail: contextvars.ContextVar[list[EmailMessage] | None] = contextvars.ContextVar(
+    "unsent_mail", default=None
+)
 
 
 class ActionRefused(Exception):
     """A request that the rules refuse; its message is shown to the person."""
 
 
-def send_after_commit(*, subject, template, context, to, reply_to=None):
+def send_after_commit(
+    *,
+    subject: str,
+    template: str,
+    context: Mapping[str, Any],
+    to: Iterable[str],
+    reply_to: str | None = None,
+) -> None:
     """Queue an email for after the current transaction commits."""
     recipients = sorted({address for address in to if address})
     if not recipients:
@@ -48,12 +63,12 @@ def send_after_commit(*, subject, template, context, to, reply_to=None):
     transaction.on_commit(lambda: _send(message))
 
 
-def mail_failed():
+def mail_failed() -> bool:
     """Whether an email of the current request could not be sent."""
     return bool(unsent_mail.get())
 
 
-def _send(message):
+def _send(message: EmailMessage) -> None:
     try:
         message.send()
     except Exception:  # SMTP errors, refused connections, bad headers: the data is saved.
@@ -63,11 +78,11 @@ def _send(message):
             failed.append(message)
 
 
-def owner_emails(business):
+def owner_emails(business: Business) -> list[str]:
     return [user.email for user in business.owners.all()]
 
 
-def organizer_emails(hub):
+def organizer_emails(hub: Hub) -> list[str]:
     organizers = (
         Membership.objects.organizers()
         .active()
@@ -77,19 +92,20 @@ def organizer_emails(hub):
     return [email for m in organizers for email in owner_emails(m.business)]
 
 
-def business_locate(business, place):
+def business_locate(business: Business, place: Resolution) -> None:
     """Put a business at a resolved place: its point, its town and its region."""
     town = place.place
-    business.latitude, business.longitude = place.latitude, place.longitude
+    lat, lng = place.point
+    business.latitude, business.longitude = lat, lng
     business.city = town.name if town else place.label
-    business.town_latitude = town.latitude if town else place.latitude
-    business.town_longitude = town.longitude if town else place.longitude
+    business.town_latitude = town.latitude if town else lat
+    business.town_longitude = town.longitude if town else lng
     # The region is the town's, so a home near a border does not tell which side it is on.
     business.region = region_for_point(lat=business.town_latitude, lng=business.town_longitude)
 
 
 @transaction.atomic
-def business_register(*, owner, place, **fields):
+def business_register(*, owner: User, place: Resolution, **fields: Any) -> Business:
     """List a business for ``owner`` at a resolved ``place``."""
     business = Business(**fields)
     business_locate(business, place)
@@ -98,7 +114,9 @@ def business_register(*, owner, place, **fields):
     return business
 
 
-def hubs_near(*, industry, lat, lng, radius_km=None):
+def hubs_near(
+    *, industry: Industry, lat: float, lng: float, radius_km: float | None = None
+) -> list[Hub]:
     """Approved or pending hubs of ``industry`` near a point: candidates to join instead."""
     hubs = (
         Hub.objects.approved_or_pending()
@@ -109,21 +127,30 @@ def hubs_near(*, industry, lat, lng, radius_km=None):
     return list(queries.within_radius(hubs, lat=lat, lng=lng, radius_km=radius)[:5])
 
 
-def hub_register(*, business, name, industry, place, description, created_by):
+def hub_register(
+    *,
+    business: Business,
+    name: str,
+    industry: Industry,
+    place: Resolution,
+    description: str,
+    created_by: User | None,
+) -> Hub:
     """Start a nascent hub with ``business`` as its first organizer.
 
     Two people registering the same name at once get one hub: the database's unique constraint
     decides, and the loser is told the name is taken.
     """
     status = Hub.Status.APPROVED if settings.HUB_AUTO_APPROVE else Hub.Status.PENDING
+    lat, lng = place.point
     try:
         with transaction.atomic():
             hub = Hub(
                 name=name,
                 industry=industry,
-                region=region_for_point(lat=place.latitude, lng=place.longitude),
-                latitude=place.latitude,
-                longitude=place.longitude,
+                region=region_for_point(lat=lat, lng=lng),
+                latitude=lat,
+                longitude=lng,
                 description=description,
                 status=status,
                 created_by=created_by,
@@ -145,7 +172,7 @@ def hub_register(*, business, name, industry, place, description, created_by):
 
 
 @transaction.atomic
-def hub_resubmit(*, hub):
+def hub_resubmit(*, hub: Hub) -> Hub:
     """An organizer sends a rejected hub, once edited, back to the curators' queue."""
     hub = Hub.objects.select_for_update().get(pk=hub.pk)
     if hub.status != Hub.Status.REJECTED:
@@ -155,7 +182,7 @@ def hub_resubmit(*, hub):
     return hub
 
 
-def membership_request(*, hub, business, connections, user):
+def membership_request(*, hub: Hub, business: Business, connections: str, user: User) -> Membership:
     """Ask to join ``hub`` with ``business``; a double click gives one request."""
     if hub.status != Hub.Status.APPROVED:
         raise ActionRefused("This hub is not open to members yet.")
@@ -181,7 +208,7 @@ def membership_request(*, hub, business, connections, user):
 
 
 @transaction.atomic
-def membership_decide(*, membership, approve):
+def membership_decide(*, membership: Membership, approve: bool) -> None:
     """An organizer approves or declines a request to join."""
     if membership.state != Membership.State.REQUESTED:
         raise ActionRefused("This request has already been answered.")
@@ -201,12 +228,12 @@ def membership_decide(*, membership, approve):
     )
 
 
-def _active_organizers(hub):
+def _active_organizers(hub: Hub) -> QuerySet[Membership]:
     return hub.memberships.select_for_update().organizers().active()
 
 
 @transaction.atomic
-def membership_leave(*, membership):
+def membership_leave(*, membership: Membership) -> None:
     """A member leaves; the last organizer must first hand the hub to another."""
     if membership.state != Membership.State.ACTIVE:
         raise ActionRefused("This business is not an active member.")
@@ -223,7 +250,7 @@ def membership_leave(*, membership):
 
 
 @transaction.atomic
-def membership_set_role(*, membership, role):
+def membership_set_role(*, membership: Membership, role: str) -> None:
     """Promote a member to organizer or demote an organizer; the last one stays."""
     if membership.state != Membership.State.ACTIVE:
         raise ActionRefused("Only active members can be organizers.")
@@ -234,7 +261,7 @@ def membership_set_role(*, membership, role):
     membership.save(update_fields=["role"])
 
 
-def interest_record(*, business, industry):
+def interest_record(*, business: Business, industry: Industry) -> int:
     """Record that ``business`` would join a hub of ``industry`` near it.
 
     When enough businesses of that industry nearby have said so, each one not yet told is
@@ -265,12 +292,12 @@ def interest_record(*, business, industry):
     return len(nearby)
 
 
-def absolute_url(path):
+def absolute_url(path: str) -> str:
     """A link for an email, on the site's configured address (SITE_URL)."""
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _organized_hub_near(business, *, industry):
+def _organized_hub_near(business: Business, *, industry: Industry) -> Hub | None:
     """The nearest approved or pending hub of ``industry`` within the interest radius that a
     business of this business's owners organizes, or None."""
     organized = (
@@ -286,7 +313,13 @@ def _organized_hub_near(business, *, industry):
     ).first()
 
 
-def _interest_email(interest, nearby, industry, own_hub, joinable):
+def _interest_email(
+    interest: Interest,
+    nearby: list[Interest],
+    industry: Industry,
+    own_hub: Hub | None,
+    joinable: list[Hub],
+) -> None:
     """The pooling email: start the hub together, join the one a neighbour organizes, or,
     for its organizer, grow it."""
     others = [
@@ -324,7 +357,9 @@ def _interest_email(interest, nearby, industry, own_hub, joinable):
     )
 
 
-def interests_near(*, industry, lat, lng, radius_km=None):
+def interests_near(
+    *, industry: Industry, lat: float, lng: float, radius_km: float | None = None
+) -> QuerySet[Interest]:
     """Interest signals for ``industry`` from businesses whose public point lies within the
     interest radius: the count is shown to anyone, so it must not measure to a home."""
     radius = radius_km or settings.INTEREST_RADIUS_KM
@@ -333,7 +368,9 @@ def interests_near(*, industry, lat, lng, radius_km=None):
     return Interest.objects.filter(industry=industry, business__in=nearby.values("pk"))
 
 
-def contact_send(*, sender, to, subject, message, about):
+def contact_send(
+    *, sender: User, to: Iterable[str], subject: str, message: str, about: Business | Hub
+) -> None:
     """Email a business's owners or a hub's organizers, with replies going to the sender."""
     send_after_commit(
         subject=subject,
@@ -345,7 +382,7 @@ def contact_send(*, sender, to, subject, message, about):
 
 
 @transaction.atomic
-def business_delete(*, business):
+def business_delete(*, business: Business) -> None:
     """Remove a business. Hubs it alone organizes are archived if it was their only member;
     a hub with other members must first get another organizer."""
     for membership in business.memberships.organizers().active().select_related("hub"):
@@ -365,7 +402,7 @@ def business_delete(*, business):
         hub.refresh_member_count()
 
 
-def invite_send(*, business, email, url, sender):
+def invite_send(*, business: Business, email: str, url: str, sender: User) -> None:
     send_after_commit(
         subject=f"{sender.email} invites you to co-own {business.name}",
         template="emails/invite.txt",
@@ -375,7 +412,7 @@ def invite_send(*, business, email, url, sender):
     )
 
 
-def within_rate_limit(request, action):
+def within_rate_limit(request: HttpRequest, action: str) -> bool:
     """Whether the user may do ``action`` ("contact", "invite", "flag") once more now, and count
     it: the limits are in ACCOUNT_RATE_LIMITS, counted per user in the shared cache."""
     from allauth.core import ratelimit

