@@ -115,7 +115,20 @@ def scaling(results, *, searches):
         f"The largest city holds {share:.2%} of the hubs."
     )
     correctness = f"Correctness of the search against a brute force:\n\n{checks}"
-    return f"{data}\n\n{steps}\n\n{ratios}\n\n{correctness}"
+    hub_lists = "\n\n".join(_hub_list(r) for r in results if "hub_list" in r)
+    return f"{data}\n\n{steps}\n\n{ratios}\n\n{correctness}\n\n{hub_lists}"
+
+
+def _hub_list(result):
+    """The hub list near a place at the largest size: its plan, and whether it reads the table."""
+    hub_list = result["hub_list"]
+    verdict = "a full scan" if hub_list["full_scan"] else "no full scan of the hubs table"
+    return (
+        f"The hub list near a place ({result['database']}, {_size(hub_list['size'])} hubs, no "
+        f"distance chosen): kept within {hub_list['within_km']} km, {hub_list['hubs_listed']:,} "
+        f"hubs listed; {verdict}. Plan of the page's rows:\n\n"
+        f"```\n{hub_list['plan']}\n```"
+    )
 
 
 def throughput_ratio(mode):
@@ -343,7 +356,7 @@ def document(
     if imports_results:
         parts += ["## Curator's CSV import", imports(imports_results)]
     if scaling_results:
-        parts += ["## Nearest-hub search", scaling(scaling_results, searches=searches)]
+        parts += ["## Search scaling", scaling(scaling_results, searches=searches)]
     if throughput_result:
         parts += ["## HTTP throughput", throughput(throughput_result)]
     if notes:

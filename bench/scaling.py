@@ -88,6 +88,30 @@ def _check(searches):
     return {"points": len(searches), "wrong": wrong}
 
 
+def _hub_list_plan(lat, lng):
+    """The hub list "near" a place, as its view builds it: the query plan of the page's rows and
+    whether any step reads the whole hubs table (a sequential scan on SQLite or PostgreSQL)."""
+    from django.core.paginator import Paginator
+    from django.test import RequestFactory
+
+    from hubs.filters import HubFilter
+
+    request = RequestFactory().get("/hubs/", {"near": f"{lat:.4f}, {lng:.4f}"})
+    hub_filter = HubFilter(request.GET, queryset=queries.public_hubs(), request=request)
+    page = Paginator(hub_filter.qs, 20).get_page(1)
+    plans = [hub_filter.qs.explain(), page.object_list.explain()]
+    full_scan = any(
+        ("Seq Scan on hubs_hub" in plan) or ("SCAN hubs_hub" in plan and "USING" not in plan)
+        for plan in plans
+    )
+    return {
+        "within_km": hub_filter.automatic_within,
+        "hubs_listed": page.paginator.count,
+        "plan": plans[1],
+        "full_scan": full_scan,
+    }
+
+
 def _time_searches(searches, *, rounds, budget_s):
     """Each search's fastest time in ``rounds`` runs (ms), and SQL statements per search.
 
@@ -165,8 +189,11 @@ def measure(*, sizes, searches, rounds, check_points, budget_s):
         progress(
             f"{label}: median {steps[-1]['median_ms']:.2f} ms, p95 {steps[-1]['p95_ms']:.2f} ms"
         )
+    lat, lng, _ = plan[0]
+    progress(f"{label}: the hub list near ({lat:.2f}, {lng:.2f}) at {steps[-1]['size']:,} hubs")
     return {
         "database": label,
+        "hub_list": {"size": steps[-1]["size"], **_hub_list_plan(lat, lng)},
         "rounds": rounds,
         "steps": steps,
         "check": check,
