@@ -421,11 +421,16 @@ class BusinessResource(IndustryColumn):
         export_order = fields
 
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
+        # The town first: a row refused for another cell (an unknown industry) must not also
+        # be told that its town is blank.
         town = row.get("_town")
-        instance.city = town.name if town else instance.city or "Unknown"
-        instance.town_latitude = town.latitude if town else instance.latitude
-        instance.town_longitude = town.longitude if town else instance.longitude
+        if town:
+            instance.city = town.name
+            instance.town_latitude, instance.town_longitude = town.latitude, town.longitude
+        super().import_instance(instance, row, **kwargs)
+        if not town:
+            instance.city = instance.city or "Unknown"
+            instance.town_latitude, instance.town_longitude = instance.latitude, instance.longitude
 
 
 class ResourceResource(PlacedResource):

@@ -5,9 +5,10 @@ kept for ``PAGE_CACHE_SECONDS`` under a key that includes the directory's versio
 write to the directory's rows bumps (see ``HubsConfig.ready``), so an edit shows at once.
 Signed-in visitors, pages that set cookies and requests carrying messages are never cached.
 
-The key holds only what a page reads: its path, the query parameters the view declares (a request
-with any other parameter, or one given twice, is served uncached, since pages echo their query in
-links), the unit cookie when valid, and the host and scheme that canonical links are built from.
+The key holds only what a page reads: its path and query, both as written (pages echo them in
+links) and as decoded (what the view reads), the unit cookie when valid, and the host and scheme
+that canonical links are built from. A request with a parameter the view does not declare, or one
+given twice, is served uncached.
 Pages live in their own bounded cache alias (``pages``, ``PAGE_CACHE_MAX_ENTRIES``), so no flood
 of pages can evict the rate-limit counters kept in ``default``; the directory version stays in
 ``default``, shared by every worker.
@@ -18,6 +19,7 @@ outage is logged once (until the cache answers again).
 
 import functools
 import hashlib
+import json
 import logging
 
 from django.conf import settings
@@ -79,7 +81,11 @@ def _cacheable(request, reads):
 def _page_key(request, version):
     unit = request.COOKIES.get("unit", "")
     where = f"{request.scheme}://{request.get_host()}"
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The query as the view reads it (decoded) and as the page echoes it in links: the full path
+    # alone could be shared by two queries, since it re-encodes one sent as raw UTF-8 bytes
+    # ("near=Zürich") into the spelling of another ("near=Z%C3%83%C2%BCrich", read as "ZÃ¼rich").
+    asked = json.dumps([request.get_full_path(), list(request.GET.lists())])
+    path = hashlib.sha256(asked.encode()).hexdigest()
     return f"page:{version}:{where}:{unit if unit in UNITS else ''}:{path}"
 
 

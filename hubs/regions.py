@@ -21,35 +21,45 @@ def _area_point(kind, country, admin1=""):
     return found.point if found else None
 
 
+def _named(name: str, *, parent: Region | None) -> Region | None:
+    return Region.objects.filter(name__iexact=name, parent=parent).first()
+
+
+def _create(name: str, kind: str, *, parent: Region | None, code: str, point: tuple) -> Region:
+    slug_base = f"{name} {parent.code or parent.name}" if kind == Region.Kind.STATE else name
+    return Region.objects.create(
+        name=name,
+        kind=kind,
+        parent=parent,
+        code=code,
+        slug=slugify(slug_base)[:150],
+        latitude=point[0],
+        longitude=point[1],
+    )
+
+
 def get_or_create(
     name: str, kind: str, *, parent: Region | None = None, code: str = "", point: tuple
 ) -> Region:
-    region = Region.objects.filter(name__iexact=name, parent=parent).first()
-    if region is None:
-        slug_base = f"{name} {parent.code or parent.name}" if kind == Region.Kind.STATE else name
-        region = Region.objects.create(
-            name=name,
-            kind=kind,
-            parent=parent,
-            code=code,
-            slug=slugify(slug_base)[:150],
-            latitude=point[0],
-            longitude=point[1],
-        )
-    return region
+    """The region of that name under ``parent`` (whatever its case), else a new one at
+    ``point``."""
+    return _named(name, parent=parent) or _create(name, kind, parent=parent, code=code, point=point)
+
+
+# The gazetteer's centre of a country or state is read only when its region is created: every
+# registration finds its region, and a region that exists never needs it.
 
 
 def country(code: str, *, fallback_point: tuple) -> Region:
-    """The country region of an ISO code, created at its centre when missing."""
+    """The country region of an ISO code (or of its name, for one entered without its code),
+    created at its centre when missing."""
+    name = gazetteer.country_name(code)
     region = Region.objects.filter(kind=Region.Kind.COUNTRY, code=code).first()
-    if region:
-        return region
-    return get_or_create(
-        gazetteer.country_name(code),
-        Region.Kind.COUNTRY,
-        code=code,
-        point=_area_point(Place.Kind.COUNTRY, code) or fallback_point,
-    )
+    region = region or _named(name, parent=None)
+    if region is None:
+        point = _area_point(Place.Kind.COUNTRY, code) or fallback_point
+        region = _create(name, Region.Kind.COUNTRY, parent=None, code=code, point=point)
+    return region
 
 
 def state(country_code: str, admin1: str, *, fallback_point: tuple) -> Region:
@@ -62,13 +72,11 @@ def state(country_code: str, admin1: str, *, fallback_point: tuple) -> Region:
     for region in Region.objects.filter(kind=Region.Kind.STATE, parent=parent):
         if region.code == admin1 or gazetteer.fold(region.name) == key:
             return region
-    return get_or_create(
-        name,
-        Region.Kind.STATE,
-        parent=parent,
-        code=admin1,
-        point=_area_point(Place.Kind.STATE, country_code, admin1) or fallback_point,
-    )
+    found = _named(name, parent=parent)  # Another kind of region may hold the name.
+    if found is None:
+        point = _area_point(Place.Kind.STATE, country_code, admin1) or fallback_point
+        found = _create(name, Region.Kind.STATE, parent=parent, code=admin1, point=point)
+    return found
 
 
 class RegionFinder:

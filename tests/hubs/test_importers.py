@@ -7,8 +7,17 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from hubs.importers import read_table
-from hubs.models import Hub, Place, Region, Resource
+from hubs import gazetteer
+from hubs.importers import (
+    BusinessResource,
+    Landing,
+    import_rows,
+    name_of,
+    read_table,
+    rejected_csv,
+    rejection_reasons,
+)
+from hubs.models import Business, Hub, Place, Region, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +261,168 @@ def test_a_partner_file_imports_its_good_rows_in_few_queries_and_rejects_the_pla
     assert [int(row["row"]) for row in rejected] == bad_rows
     assert Hub.objects.count() - hubs_before == 300 - len(bad_rows)
     assert errors[-1].startswith(f"{len(bad_rows)} rejected rows written to ")
+
+
+# The module's public functions, called as the admin's import page and the command call them.
+
+BUSINESS_HEADERS = "name,industry,place,latitude,longitude,location_public,address\n"
+
+
+def _import(resource, text, *, dry_run=False):
+    return import_rows(resource, read_table(text.encode("utf-8")), dry_run=dry_run)
+
+
+def test_business_import_places_each_row_in_its_town_and_keeps_a_given_point():
+    text = BUSINESS_HEADERS + (
+        'Wasatch Skis,339920,"Ogden, UT",,,1,1 Main St\nHome Skis,339920,,41.25,-111.95,0,\n'
+    )
+
+    result, rejected = _import(BusinessResource(), text)
+
+    ogden = Place.objects.get(kind=Place.Kind.CITY, name="Ogden", admin1="UT")
+    pinned_town = gazetteer.nearest_city(lat=41.25, lng=-111.95)
+    skis = Business.objects.select_related("region", "industry").get(name="Wasatch Skis")
+    home = Business.objects.get(name="Home Skis")
+    assert (rejected, result.totals["new"]) == ([], 2)
+    assert (skis.city, skis.latitude, skis.longitude) == ("Ogden", ogden.latitude, ogden.longitude)
+    assert (skis.town_latitude, skis.town_longitude) == (ogden.latitude, ogden.longitude)
+    assert (skis.industry.code, skis.address, skis.location_public) == ("339920", "1 Main St", True)
+    assert (skis.region.name, skis.slug) == ("Ogden-Clearfield, UT", "wasatch-skis")
+    assert (home.latitude, home.longitude, home.location_public) == (41.25, -111.95, False)
+    assert (home.city, home.town_latitude, home.town_longitude) == (
+        pinned_town.name,
+        pinned_town.latitude,
+        pinned_town.longitude,
+    )
+
+
+BAD_ROWS = (
+    BUSINESS_HEADERS
+    + 'Good One,339920,"Ogden, UT",,,1,\n'
+    + '=HYPERLINK("http://x.example"),339920,Ogden,,,1,\n'
+    + ",339920,Ogden,,,1,\n"
+    + 'Good One,339920,"Provo, UT",,,1,\n'
+    + "Lost,339920,Xqzzyville,,,1,\n"
+    + "Bad Point,339920,,abc,def,1,\n"
+    + "Off Map,339920,,95,0,1,\n"
+    + "!!!,339920,Ogden,,,1,\n"
+    + 'No Trade,,"Ogden, UT",,,1,\n'
+)
+BAD_ROW_REASONS = {
+    3: "The name cell holds a formula, which is not allowed.",
+    4: "The name is missing.",
+    5: "The file lists 'Good One' twice.",
+    6: "Place: We couldn't find the place “Xqzzyville”.",
+    7: "Latitude and longitude must be numbers.",
+    8: "Latitude must be within ±90 and longitude within ±180.",
+    9: (
+        "The name has no letters or digits to make a web address of: add some, "
+        "or give a slug column."
+    ),
+    10: "industry: The industry is missing.",
+}
+
+
+def test_import_rows_with_skip_invalid_saves_the_good_rows_and_hands_back_the_others():
+    result, rejected = _import(BusinessResource(skip_invalid=True), BAD_ROWS)
+
+    assert rejection_reasons(result) == BAD_ROW_REASONS
+    assert [(number, reason) for number, reason, _ in rejected] == list(BAD_ROW_REASONS.items())
+    # The cells as the file gave them, and the slug column the import added, empty.
+    assert rejected[2][2] == ["Good One", "339920", "Provo, UT", "", "", "1", "", ""]
+    assert list(Business.objects.filter(name="Good One").values_list("city", flat=True)) == [
+        "Ogden"
+    ]
+
+
+def test_import_rows_without_skip_invalid_saves_nothing_when_a_row_is_bad():
+    before = Business.objects.count()
+
+    result, rejected = _import(BusinessResource(), BAD_ROWS)
+
+    assert [number for number, _, _ in rejected] == list(BAD_ROW_REASONS)
+    assert Business.objects.count() == before
+    assert not Business.objects.filter(name="Good One").exists()
+
+
+def test_import_rows_dry_run_reports_and_saves_nothing():
+    before = Region.objects.count()
+    text = BUSINESS_HEADERS + "Tonga Canoes,339920,Nuku'alofa,,,1,\n"
+
+    result, rejected = _import(BusinessResource(), text, dry_run=True)
+
+    assert (rejected, result.totals["new"]) == ([], 1)
+    assert not Business.objects.filter(name="Tonga Canoes").exists()
+    assert Region.objects.count() == before  # The Tongan regions it made rolled back.
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ("name,place\n", "Missing columns: industry."),
+        ("title,place\n", "Missing columns: industry, name."),
+        ("name,industry,latitude\n", "Give a place column, or latitude and longitude columns."),
+    ],
+)
+def test_import_rows_refuses_a_file_without_the_columns_it_needs(headers, message):
+    row = ",".join("A" for _ in headers.split(",")) + "\n"
+
+    result, rejected = _import(BusinessResource(skip_invalid=True), headers + row)
+
+    assert [str(error.error) for error in result.base_errors] == [message]
+    assert rejected == []
+    assert not Business.objects.filter(name="A").exists()
+
+
+def test_importing_a_file_again_changes_nothing_and_an_edit_updates_its_row():
+    text = BUSINESS_HEADERS + 'Wasatch Skis,339920,"Ogden, UT",,,1,1 Main St\n'
+    _import(BusinessResource(), text)
+
+    again, _ = _import(BusinessResource(), text)
+    edited, _ = _import(BusinessResource(), text.replace("1 Main St", "2 Main St"))
+
+    assert (again.totals["new"], again.totals["update"]) == (0, 0)
+    assert (edited.totals["new"], edited.totals["update"]) == (0, 1)
+    assert list(Business.objects.filter(name="Wasatch Skis").values_list("address", flat=True)) == [
+        "2 Main St"
+    ]
+
+
+def test_rejected_csv_lists_row_number_reason_and_cells_to_fix():
+    rejected = [
+        (3, "The name is missing.", ["", "339920", "Ogden"]),
+        (5, 'Say "hi"', ["x", "", ""]),
+    ]
+
+    text = rejected_csv(rejected, ["name", "industry", "place"])
+
+    assert text.splitlines() == [
+        "row,reason,name,industry,place",
+        "3,The name is missing.,,339920,Ogden",
+        '5,"Say ""hi""",x,,',
+    ]
+
+
+def test_landing_says_where_a_row_went_and_what_to_check():
+    landing = Landing(
+        row=4,
+        name="Wasatch Skis",
+        place="Ogden, UT",
+        region="Ogden-Clearfield, UT, Utah, US",
+        population=87321,
+        distance_km=3.46,
+        flags=["guess: 2 other places share this name"],
+    )
+
+    assert str(landing) == (
+        "row 4: Wasatch Skis -> Ogden, UT, region Ogden-Clearfield, UT, Utah, US, "
+        "population 87,321, 3 km from the given point [guess: 2 other places share this name]"
+    )
+    assert str(Landing(row=2, name="Bare")) == "row 2: Bare -> "
+
+
+@pytest.mark.parametrize(
+    ("cells", "name"), [({"name": "  Skis  "}, "Skis"), ({"name": None}, ""), ({}, "")]
+)
+def test_name_of_a_row_is_its_trimmed_name_cell(cells, name):
+    assert name_of(cells) == name

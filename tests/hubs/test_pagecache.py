@@ -218,3 +218,67 @@ def test_pages_are_kept_apart_from_rate_limit_counters(client):
 def test_page_cache_entries_are_bounded(settings):
     assert settings.CACHES["pages"]["OPTIONS"]["MAX_ENTRIES"] == settings.PAGE_CACHE_MAX_ENTRIES
     assert settings.PAGE_CACHE_MAX_ENTRIES == 500
+
+
+def _raw_query_key(path, query):
+    # A client may send a query's UTF-8 bytes unencoded; WSGI hands them over as latin-1 text.
+    return _page_key(RequestFactory().get(path, QUERY_STRING=query), 1)
+
+
+def test_page_keys_differ_for_a_raw_and_an_encoded_query_that_read_differently():
+    raw = RequestFactory().get("/search/", QUERY_STRING="near=Z\xc3\xbcrich")
+    encoded = RequestFactory().get("/search/", QUERY_STRING="near=Z%C3%83%C2%BCrich")
+
+    # The view reads two different places; the cache must keep their pages apart.
+    assert (raw.GET["near"], encoded.GET["near"]) == ("Zürich", "ZÃ¼rich")
+    assert _page_key(raw, 1) != _page_key(encoded, 1)
+
+
+def test_a_raw_utf8_query_is_not_served_the_page_of_its_mojibake(client):
+    url = reverse("hubs:search")
+    client.get(url, QUERY_STRING="industry=339920&near=Z%C3%83%C2%BCrich")
+
+    response = client.get(url, QUERY_STRING="industry=339920&near=Z\xc3\xbcrich")
+
+    assert 'value="Zürich"' in response.content.decode()
+    assert _page_entries() == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("industry=339920&near=Ogden", "near=Ogden&industry=339920"),  # order
+        ("near=Ogden%2C+UT", "near=Ogden%2C%20UT"),  # two spellings of a space
+        ("near=Ogden%2C+UT", "near=Ogden,+UT"),  # a comma encoded or not
+        ("near=Ogden+UT", "near=Ogden%2BUT"),  # a space and a plus sign read differently
+        ("near=Ogden", "near=Ogden&page="),  # an empty parameter
+    ],
+)
+def test_page_keys_differ_whenever_the_query_is_written_differently(first, second):
+    # Pages echo their query in links ("Log in" comes back to it), so a page is kept per
+    # spelling: no page can carry another spelling's links.
+    assert _raw_query_key("/search/", first) != _raw_query_key("/search/", second)
+
+
+def test_page_keys_ignore_headers_the_pages_do_not_read():
+    # The site has one language and no per-client content: these headers must not split the
+    # cache into copies of one page.
+    plain = _key("/hubs/")
+
+    assert _key("/hubs/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9") == plain
+    assert _key("/hubs/", HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64)") == plain
+    assert _key("/hubs/", HTTP_ACCEPT_ENCODING="gzip, br") == plain
+    assert _key("/hubs/", HTTP_COOKIE="sessionid=abc; csrftoken=def") == plain
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page_and_stores_none(client):
+    hub = make_hub(description="First words.")
+    client.get(hub.get_absolute_url())
+    client.cookies["messages"] = "anything"
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(hub.get_absolute_url())
+
+    assert "First words." in response.content.decode()
+    assert len(queries) > 0  # Built for this visitor, not served from the cache.
+    assert _page_entries() == 1  # Only the first visitor's page.
