@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from hubs import mailing
 from hubs.admin import _confirm_page
-from hubs.models import OutgoingMail
+from hubs.models import OutgoingMail, ScheduledRun
 
 
 class MailStatusFilter(admin.SimpleListFilter):
@@ -57,6 +57,18 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         count = mailing.retry_failed(queryset)
         self.message_user(request, f"{count} emails queued to be sent again.", messages.SUCCESS)
         return None
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(admin.ModelAdmin):
+    """When the scheduler last enqueued each job (hubs.schedule): a stale date means no
+    scheduler is running."""
+
+    list_display = ["name", "last_enqueued_at"]
+    readonly_fields = ["name", "last_enqueued_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 admin.site.unregister(DBTaskResult)

@@ -12,7 +12,6 @@ import logging
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from email.utils import make_msgid
 from smtplib import SMTPException
 from urllib.parse import urlsplit
 
@@ -115,7 +114,7 @@ def _message(mail: OutgoingMail) -> EmailMessage:
         to=mail.to,
         reply_to=mail.reply_to or None,
         # The same Message-ID on every try, so a receiving server can spot a repeat too.
-        headers={"Message-ID": make_msgid(idstring=mail.key, domain=domain)},
+        headers={"Message-ID": f"<{mail.key}@{domain}>"},
     )
     if mail.html_body:
         message.attach_alternative(mail.html_body, "text/html")
