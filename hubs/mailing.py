@@ -12,6 +12,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from smtplib import SMTPException
 from urllib.parse import urlsplit
 
@@ -188,7 +189,7 @@ def retry_failed(mails: Iterable[OutgoingMail]) -> int:
             failed_at=None, attempts=0, next_attempt_at=timezone.now()
         )
         for key in keys:
-            transaction.on_commit(lambda key=key: enqueue_delivery(key))
+            transaction.on_commit(partial(enqueue_delivery, key))
     return len(keys)
 
 

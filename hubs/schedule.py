@@ -2,7 +2,8 @@
 (`hubs.tasks.run_job`) once per period, and the task worker runs it."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.management import get_commands
 from django.db import transaction
@@ -31,7 +32,7 @@ def available_jobs() -> list[str]:
     return [name for name, job in JOBS.items() if not job.command or job.command in commands]
 
 
-def enqueue_due(*, now=None) -> list[str]:
+def enqueue_due(*, now: datetime | None = None) -> list[str]:
     """Enqueue every job whose period has passed since it was last enqueued; returns their
     names. The row lock makes two schedulers enqueue a job once between them."""
     from hubs.tasks import run_job
@@ -47,6 +48,6 @@ def enqueue_due(*, now=None) -> list[str]:
                 continue
             run.last_enqueued_at = now
             run.save(update_fields=["last_enqueued_at"])
-            transaction.on_commit(lambda name=name: run_job.enqueue(name))
+            transaction.on_commit(partial(run_job.enqueue, name))
         enqueued.append(name)
     return enqueued
