@@ -71,7 +71,9 @@ class ScheduledRunAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.unregister(DBTaskResult)
+# django-tasks-db's own admin registered itself when imported; ours replaces it.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 @admin.register(DBTaskResult)

@@ -88,6 +88,11 @@ def populate(*, small, media):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="Skip the demo directory.")
+    parser.add_argument(
+        "--tamper",
+        action="store_true",
+        help="Change one row after the restore, to see the comparison catch it (exits 1).",
+    )
     parser.add_argument("--server-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
 
@@ -118,6 +123,9 @@ def main():
         backed_up = time.monotonic()
         backup.restore(archive=archive, database_url=target_url, media=target_media)
         restored = time.monotonic()
+        if args.tamper:
+            with psycopg.connect(target_url) as connection:
+                connection.execute("UPDATE django_migrations SET name = name || '!' WHERE id = 1")
         before, after = table_fingerprints(source_url), table_fingerprints(target_url)
         media_before = backup.media_checksums(source_media)
         media_after = backup.media_checksums(target_media)
