@@ -1,4 +1,5 @@
-"""Background work, as Django tasks: delivering mail, and the jobs the scheduler enqueues.
+"""Background work, as Django tasks: delivering mail, drawing share cards, and the jobs the
+scheduler enqueues.
 
 Each task is a thin wrapper over a function of the module that owns the work, and takes only
 JSON-friendly arguments (a key, a job's name), because the database backend stores them.
@@ -7,13 +8,21 @@ JSON-friendly arguments (a key, a job's name), because the database backend stor
 from django.core.management import call_command
 from django.tasks import task
 
-from hubs import mailing, schedule
+from hubs import cards, mailing, schedule
+from hubs.models import Hub
 
 
 @task
 def deliver_mail(key: str) -> str:
     """Send one outbox message; idempotent, so a retried or repeated task sends nothing twice."""
     return mailing.deliver(key)
+
+
+@task
+def render_hub_card(hub_pk: int) -> str:
+    """Draw and store a hub's share card (hubs.cards); returns its path, or "gone"."""
+    hub = Hub.objects.select_related("industry", "region").filter(pk=hub_pk).first()
+    return cards.store_hub_card(hub) if hub else "gone"
 
 
 @task

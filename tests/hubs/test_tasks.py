@@ -357,3 +357,69 @@ def test_signup_confirmation_goes_through_the_outbox(client, django_capture_on_c
         "sent",
     )
     assert [m.subject for m in mail.outbox] == [queued.subject]
+
+
+# Share cards: drawn by a task, stored, served from storage.
+
+
+def _card(client, hub):
+    return client.get(reverse("hubs:hub_card", args=[hub.slug]))
+
+
+def test_the_card_is_drawn_by_the_task_stored_and_served_from_storage(client, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from hubs import cards
+    from tests.factories import make_hub
+
+    hub = make_hub(name="Harbour Makers")
+    generic = cards.generic_card_png()
+
+    first = _card(client, hub)
+    monkeypatch.setattr(cards, "hub_card_png", lambda **values: pytest.fail("drawn again"))
+    second = _card(client, hub)
+
+    path = cards.card_path(hub)
+    assert default_storage.exists(path)
+    assert first.content == second.content == default_storage.open(path).read()
+    assert first.content != generic
+    assert second["Cache-Control"] == "public, max-age=3600"
+
+
+def test_with_a_worker_the_generic_card_is_served_until_the_task_has_run(client, database_queue):
+    from hubs import cards
+    from tests.factories import make_hub
+
+    hub = make_hub(name="Harbour Makers")
+
+    waiting = _card(client, hub)
+    [task] = DBTaskResult.objects.all()
+    ran = _run_ready_tasks()
+    ready = _card(client, hub)
+
+    assert (waiting.content, waiting["Cache-Control"]) == (
+        cards.generic_card_png(),
+        "public, max-age=60",
+    )
+    assert (task.task_path, task.args_kwargs["args"]) == ("hubs.tasks.render_hub_card", [hub.pk])
+    assert ran == 1
+    assert ready.content != cards.generic_card_png()
+    assert ready["Cache-Control"] == "public, max-age=3600"
+
+
+def test_a_renamed_hub_gets_a_new_card_and_its_old_one_is_removed(client):
+    from django.core.files.storage import default_storage
+
+    from hubs import cards
+    from tests.factories import make_hub
+
+    hub = make_hub(name="Harbour Makers")
+    _card(client, hub)
+    old = cards.card_path(hub)
+    hub.name = "Harbour Boatbuilders"
+    hub.save()
+
+    _card(client, hub)
+
+    assert cards.card_path(hub) != old
+    assert default_storage.listdir("cards")[1] == [cards.card_path(hub).split("/")[1]]
