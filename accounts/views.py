@@ -40,7 +40,7 @@ def dashboard(request):
         .select_related("hub", "business")
         .order_by("hub__name")
     )
-    organized = [m.hub_id for m in memberships if m.role == Membership.Role.ORGANIZER]
+    organized = [m.hub_id for m in memberships if m.is_organizer]
     waiting = (
         Membership.objects.requested()
         .filter(hub_id__in=organized)

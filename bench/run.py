@@ -1,4 +1,4 @@
-"""`make bench`: nearest-hub query scaling on SQLite and PostgreSQL, then HTTP throughput.
+"""`make bench`: search query scaling on SQLite and PostgreSQL, then HTTP throughput.
 
     python -m bench.run            # the full run (about 7 minutes on 2 cores)
     python -m bench.run --quick    # small sizes, a smoke run of a minute or two
@@ -64,7 +64,7 @@ def _arguments(argv):
         prog="python -m bench.run", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
-    parser.add_argument("--skip-scaling", action="store_true", help="skip the nearest-hub scaling")
+    parser.add_argument("--skip-scaling", action="store_true", help="skip the search scaling")
     parser.add_argument("--skip-http", action="store_true", help="skip the HTTP throughput")
     parser.add_argument("--skip-words", action="store_true", help="skip the industry matcher")
     parser.add_argument("--skip-places", action="store_true", help="skip the gazetteer")

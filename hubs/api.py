@@ -3,7 +3,10 @@
 import math
 from dataclasses import dataclass
 
-from hubs import gazetteer, queries, vocabulary
+from django.core.exceptions import ValidationError
+
+from hubs import queries
+from hubs.fields import IndustryField, PlaceField
 from hubs.models import Industry, Region, Stage
 
 DEFAULT_LIMIT = 50
@@ -49,9 +52,9 @@ class GeoJSONParams:
         industry = query.get("industry", "").strip()
         if industry:
             try:  # a slug, a code or words, through the site's one matcher
-                params.industry = vocabulary.one_industry(industry)
-            except ValueError as error:
-                return cls(error=_bad("industry", str(error)))
+                params.industry = IndustryField(strict=True).clean(industry)
+            except ValidationError as error:
+                return cls(error=_bad("industry", error.messages[0]))
         region = query.get("region", "").strip()
         if region:
             params.region = Region.objects.filter(slug=region).first()
@@ -83,9 +86,10 @@ class GeoJSONParams:
         if (lat is None) != (lng is None):
             return cls(error=_bad("lat" if lat is None else "lng", "Give both lat and lng."))
         if near and lat is None:
-            resolution = gazetteer.resolve(near)
-            if not resolution.found:
-                return cls(error=_bad("near", resolution.error))
+            try:
+                resolution = PlaceField(suggestions_in_message=False).clean(near)
+            except ValidationError as error:
+                return cls(error=_bad("near", error.messages[0]))
             lat, lng = resolution.latitude, resolution.longitude
         if params.radius_km is not None and lat is None:
             return cls(error=_bad("radius_km", "radius_km needs near, or lat and lng."))
@@ -102,10 +106,8 @@ class GeoJSONParams:
             return list(hubs.order_by("name")[: self.limit])
         point = {"lat": self.lat, "lng": self.lng}
         if self.radius_km is not None:
-            return list(
-                queries.within_radius(hubs, radius_km=self.radius_km, **point)[: self.limit]
-            )
-        return queries.nearest(hubs, limit=self.limit, **point)
+            return list(hubs.within_radius(radius_km=self.radius_km, **point)[: self.limit])
+        return hubs.nearest(limit=self.limit, **point)
 
 
 def hub_feature(hub, request):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from hubs.models import Connection, Membership
+from hubs.models import Connection
 
 MIN_MEMBERS = 3
 MIN_ORGANIZERS = 2
@@ -27,7 +27,7 @@ def _progress(count, needed, what):
 
 def hub_steps(*, hub, members, partner_count, mention_count):
     """The five steps with what is done and what to do next; ``members`` are active ones."""
-    organizers = sum(1 for m in members if m.role == Membership.Role.ORGANIZER)
+    organizers = sum(1 for m in members if m.is_organizer)
     kinds = {kind for m in members for kind in m.connections}
     has_link = any([hub.website, hub.linkedin_url, hub.x_url, hub.facebook_url])
     return [

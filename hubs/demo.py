@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hubs import gazetteer, naics, queries, regions
+from hubs import gazetteer, naics, regions
 from hubs.models import (
     Business,
     Connection,
@@ -152,7 +152,7 @@ def load_resources():
             .filter(parent__parent__code=entry["country"])
             .order_by()
         )
-        metro = queries.nearest(region, lat=entry["lat"], lng=entry["lng"], limit=1)
+        metro = region.nearest(lat=entry["lat"], lng=entry["lng"], limit=1)
         _upsert(
             Resource,
             slug=slugify(entry["name"])[:200],
@@ -171,9 +171,7 @@ def load_resources():
 
 def _towns_near(hub, radius_km=40):
     towns = Place.objects.filter(kind=Place.Kind.CITY)
-    return list(
-        queries.within_radius(towns, lat=hub.latitude, lng=hub.longitude, radius_km=radius_km)[:12]
-    )
+    return list(towns.within_radius(lat=hub.latitude, lng=hub.longitude, radius_km=radius_km)[:12])
 
 
 def _demo_business(rng, hub, industry, towns, used_names):

@@ -5,9 +5,14 @@ from django import forms
 from django.db.models import Q
 
 from hubs import geo
-from hubs.forms import RADIUS_CHOICES, PlaceField, remembered_unit
+from hubs.fields import PlaceField
+from hubs.forms import RADIUS_CHOICES, remembered_unit
 from hubs.models import Business, Hub, Industry, Region, Stage
-from hubs.queries import with_distance, within_box
+from hubs.models.base import WIDENING_RADII_KM
+
+# With a place but no distance chosen, the hub list keeps the smallest offered distance that
+# holds this many hubs: nearest first, read from one box of the coordinate index, not the table.
+NEAREST_AT_LEAST = 20
 
 SORT_ORDERS = {
     "name": ["name", "pk"],
@@ -44,7 +49,23 @@ class HubFilterForm(forms.Form):
         return cleaned
 
 
-class HubFilter(django_filters.FilterSet):
+class DirectoryFilterSet(django_filters.FilterSet):
+    """The facets hubs and businesses share: a text search, an industry and a region."""
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
+
+    def filter_industry(self, queryset, name, industry):
+        return queryset.filter(industry.lineage_q())
+
+    def filter_region(self, queryset, name, region):
+        return queryset.filter(region.within_q())
+
+
+class HubFilter(DirectoryFilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text")
     industry = django_filters.ModelChoiceFilter(
         queryset=Industry.objects.filter(hubs__status=Hub.Status.APPROVED).distinct(),
@@ -60,7 +81,7 @@ class HubFilter(django_filters.FilterSet):
     within = django_filters.ChoiceFilter(
         label="Within",
         choices=[(str(radius), str(radius)) for radius in RADIUS_CHOICES],
-        empty_label="Any distance",
+        empty_label="Automatic",
         method="filter_within",
     )
     sort = django_filters.ChoiceFilter(
@@ -84,22 +105,34 @@ class HubFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["near"].widget.attrs["placeholder"] = "City or postcode"
+        # The distance kept when a place is given and none chosen, in the visitor's unit.
+        self.automatic_within = None
 
-    def filter_text(self, queryset, name, value):
-        value = value.strip()[:100]
-        if not value:
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        place = self.form.cleaned_data.get("near")
+        if place is None or self.form.cleaned_data.get("within"):
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
+        return self._within_automatic(queryset, place)
 
-    def filter_industry(self, queryset, name, industry):
-        return queryset.filter(industry.lineage_q())
+    def _within_automatic(self, queryset, place):
+        """Keep the smallest offered distance holding NEAREST_AT_LEAST hubs (then wider
+        circles); only where even the widest holds fewer is every matching hub measured."""
+        to_km = geo.miles_to_km if self.unit == "mi" else float
+        radii = [to_km(radius) for radius in RADIUS_CHOICES]
+        radii += [radius for radius in WIDENING_RADII_KM if radius > radii[-1]]
+        point = {"lat": place.latitude, "lng": place.longitude}
+        radius = queryset.smallest_radius_holding(NEAREST_AT_LEAST, radii=radii, **point)
+        if radius is None:
+            return queryset
+        self.automatic_within = round(geo.km_to_miles(radius) if self.unit == "mi" else radius)
+        return queryset.within_box(radius_km=radius, **point).filter(distance_km__lte=radius)
 
     def filter_near(self, queryset, name, place):
         """Annotate the distance from the place and list the nearest first."""
         if place is None:
             return queryset
-        distances = with_distance(queryset, lat=place.latitude, lng=place.longitude)
-        return distances.order_by(*SORT_ORDERS["nearest"])
+        return queryset.nearest_first(lat=place.latitude, lng=place.longitude)
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORT_ORDERS[value])
@@ -111,7 +144,7 @@ class HubFilter(django_filters.FilterSet):
         radius = float(value)
         if self.unit == "mi":
             radius = geo.miles_to_km(radius)
-        boxed = within_box(queryset, lat=place.latitude, lng=place.longitude, radius_km=radius)
+        boxed = queryset.within_box(lat=place.latitude, lng=place.longitude, radius_km=radius)
         return boxed.filter(distance_km__lte=radius)
 
     @property
@@ -121,11 +154,8 @@ class HubFilter(django_filters.FilterSet):
         place = self.form.cleaned_data.get("near") if self.is_bound else None
         return remembered_unit(self.request, place.country if place else "")
 
-    def filter_region(self, queryset, name, region):
-        return queryset.filter(region.within_q())
 
-
-class BusinessFilter(django_filters.FilterSet):
+class BusinessFilter(DirectoryFilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text")
     industry = django_filters.ModelChoiceFilter(
         queryset=Industry.objects.filter(businesses__isnull=False).distinct(),
@@ -138,7 +168,3 @@ class BusinessFilter(django_filters.FilterSet):
     class Meta:
         model = Business
         fields = ["q", "industry", "region"]
-
-    filter_text = HubFilter.filter_text
-    filter_industry = HubFilter.filter_industry
-    filter_region = HubFilter.filter_region

@@ -3,14 +3,14 @@
 from django import forms
 from django.utils import timezone
 
-from hubs import gazetteer, geo, queries, vocabulary
+from hubs import gazetteer, geo
+from hubs.fields import IndustryField, PlaceField, UnknownIndustry, UnknownPlace
 from hubs.images import clean_image
 from hubs.models import (
     Business,
     Connection,
     Flag,
     Hub,
-    Industry,
     Membership,
     Mention,
     Partner,
@@ -30,26 +30,6 @@ def remembered_unit(request, country_code):
     return remembered if remembered in {"km", "mi"} else geo.default_unit(country_code)
 
 
-class PlaceField(forms.CharField):
-    """A typed place, cleaned into a gazetteer Resolution (or a message with close spellings)."""
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        resolution = gazetteer.resolve(text)
-        if not resolution.found:
-            raise forms.ValidationError(resolution.message)
-        return resolution
-
-
-def _position(lat, lng):
-    """A position already checked as two numbers in range. Built directly, not by resolving
-    "lat, lng" text again: str(0.00001) is "1e-05", which no typed coordinate pattern accepts."""
-    text = ", ".join(f"{value:.6f}".rstrip("0").rstrip(".") for value in (lat, lng))
-    return gazetteer.Resolution(query=text, latitude=lat, longitude=lng)
-
-
 def _one_line(text, message):
     """``text`` if it holds no line break of any kind (CR, LF, \\x0b, \\x85, \\u2028...): names
     and subjects go into email headers, where a line break would end the header."""
@@ -61,15 +41,15 @@ def _one_line(text, message):
 class SearchForm(forms.Form):
     """The "find your hub" form: what you make and where you are."""
 
-    industry = forms.CharField(
+    industry = IndustryField(
         label="Your industry",
         max_length=120,
         required=False,
-        widget=forms.TextInput(
-            attrs={"placeholder": "e.g. sporting goods, software, 339920", "list": "industry-list"}
-        ),
+        help_text="",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. sporting goods, software, 339920"}),
     )
-    near = forms.CharField(
+    near = PlaceField(
+        suggestions_in_message=False,  # The page shows them as links.
         label="Your location",
         max_length=200,
         required=False,
@@ -80,8 +60,19 @@ class SearchForm(forms.Form):
     radius = forms.FloatField(label="Within", required=False)
     unit = forms.ChoiceField(label="Unit", choices=UNIT_CHOICES, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the page offers beside the fields: close words and spellings, other readings.
+        self.industry_did_you_mean, self.industry_alternatives, self.industry_related = [], [], []
+        self.place_suggestions = []
+
     def full_clean(self):
         super().full_clean()
+        for error in [e for errors in self.errors.as_data().values() for e in errors]:
+            if isinstance(error, UnknownIndustry):
+                self.industry_did_you_mean = error.result.did_you_mean
+            elif isinstance(error, UnknownPlace):
+                self.place_suggestions = error.resolution.suggestions
         # The template shows each error beside its field as "<name>-error"; point to it.
         for name in self.errors:
             if name in self.fields:
@@ -90,17 +81,10 @@ class SearchForm(forms.Form):
                 )
 
     def clean_industry(self):
-        text = self.cleaned_data["industry"].strip()
-        self.cleaned_data["industry_text"] = text
-        self.industry_did_you_mean = []
-        self.industry_alternatives = []
-        self.industry_related = []
-        if not text:
+        result = self.fields["industry"].result
+        self.cleaned_data["industry_text"] = result.text if result else ""
+        if result is None:
             return None
-        result = vocabulary.match(text)
-        if not result.candidates:
-            self.industry_did_you_mean = result.did_you_mean
-            raise forms.ValidationError(_unknown_industry(result))
         # Industries the same curated word names are searched together ("software").
         self.industry_related = result.related
         titles = {result.best.title}
@@ -120,15 +104,11 @@ class SearchForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         lat, lng = cleaned.get("lat"), cleaned.get("lng")
-        cleaned["place"] = None
         # A typed place wins over the browser's position, which "Use my location" sends alone.
-        if cleaned.get("near"):
-            resolution = gazetteer.resolve(cleaned["near"])
-            if not resolution.found:
-                self.add_error("near", resolution.error)
-            cleaned["place"] = gazetteer.name_position(resolution)
-        elif lat is not None and lng is not None:
-            cleaned["place"] = gazetteer.name_position(_position(lat, lng))
+        place = cleaned.get("near")
+        if place is None and "near" not in self.errors and lat is not None and lng is not None:
+            place = PlaceField.position(lat, lng)
+        cleaned["place"] = gazetteer.name_position(place) if place else None
         return cleaned
 
     def radius_km(self, unit, default_km):
@@ -141,44 +121,14 @@ class SearchForm(forms.Form):
         return geo.miles_to_km(radius) if unit == "mi" else radius
 
 
-class IndustryField(forms.CharField):
-    """An industry typed as a NAICS code or title (the suggestions fill in the exact title)."""
+class FoundedYearMixin:
+    """A founding year between 1600 and this one, for the model forms that have one."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 200)
-        kwargs.setdefault(
-            "help_text", "Type a few words or a NAICS code and pick from the suggestions."
-        )
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"list": "industry-list", "autocomplete": "off"})
-
-    def prepare_value(self, value):
-        if isinstance(value, Industry):
-            return value.title
-        if isinstance(value, int):
-            industry = Industry.objects.filter(pk=value).first()
-            return industry.title if industry else ""
-        return value
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        result = vocabulary.match(text)
-        if not result.candidates:
-            raise forms.ValidationError(_unknown_industry(result))
-        return result.best
-
-
-def _unknown_industry(result):
-    """ "We don't know…", with close known words, and the text counted for the curators."""
-    if result.error:
-        return result.error
-    vocabulary.record_unmatched(result.text)
-    message = f"We don't know the industry “{result.text}”."
-    if result.did_you_mean:
-        return f"{message} Did you mean {' or '.join(f'“{w}”' for w in result.did_you_mean)}?"
-    return f"{message} Try a word like “furniture” or a NAICS code like 337."
+    def clean_founded_year(self):
+        year = self.cleaned_data.get("founded_year")
+        if year is not None and not 1600 <= year <= timezone.now().year:
+            raise forms.ValidationError("Enter a year between 1600 and this year.")
+        return year
 
 
 class LocatedFormMixin:
@@ -189,10 +139,7 @@ class LocatedFormMixin:
         lat, lng = cleaned.get("latitude"), cleaned.get("longitude")
         text = cleaned.get("place_text", "")
         if lat is not None and lng is not None:
-            resolution = _position(lat, lng)
-            town = gazetteer.nearest_city(lat=lat, lng=lng)
-            resolution.place = town
-            return resolution
+            return PlaceField.position(lat, lng, town=True)
         if (lat is None) != (lng is None):
             raise forms.ValidationError("Drop the pin again: the position was incomplete.")
         if not text:
@@ -218,7 +165,7 @@ def _longitude_field():
     return forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
 
-class BusinessForm(LocatedFormMixin, forms.ModelForm):
+class BusinessForm(FoundedYearMixin, LocatedFormMixin, forms.ModelForm):
     industry = IndustryField(label="Industry")
     place_text = forms.CharField(
         label="Town or postcode",
@@ -264,12 +211,6 @@ class BusinessForm(LocatedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["place_text"].initial = self.instance.city
-
-    def clean_founded_year(self):
-        year = self.cleaned_data.get("founded_year")
-        if year is not None and not 1600 <= year <= timezone.now().year:
-            raise forms.ValidationError("Enter a year between 1600 and this year.")
-        return year
 
     def clean_logo_upload(self):
         upload = self.cleaned_data.get("logo_upload")
@@ -345,7 +286,7 @@ class JoinForm(forms.Form):
             self.fields["business"].initial = mine[0].pk
 
 
-class HubEditForm(forms.ModelForm):
+class HubEditForm(FoundedYearMixin, forms.ModelForm):
     cover_upload = _image_field("Cover image")
 
     class Meta:
@@ -364,8 +305,6 @@ class HubEditForm(forms.ModelForm):
             "mission": forms.Textarea(attrs={"rows": 3}),
         }
 
-    clean_founded_year = BusinessForm.clean_founded_year
-
     def clean_cover_upload(self):
         upload = self.cleaned_data.get("cover_upload")
         return clean_image(upload) if upload else None
@@ -378,9 +317,7 @@ class PartnerForm(forms.ModelForm):
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
-        nearby = queries.within_radius(
-            Resource.objects.all(), lat=hub.latitude, lng=hub.longitude, radius_km=300
-        )
+        nearby = Resource.objects.within_radius(lat=hub.latitude, lng=hub.longitude, radius_km=300)
         self.fields["resource"].queryset = Resource.objects.filter(
             pk__in=nearby.values("pk")
         ).exclude(partners__hub=hub)
@@ -449,8 +386,8 @@ class HubFlagForm(FlagForm):
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
         others = Hub.objects.approved().filter(industry=hub.industry_id).exclude(pk=hub.pk)
-        nearest = queries.within_radius(
-            others, lat=hub.latitude, lng=hub.longitude, radius_km=DUPLICATE_CHOICES_KM
+        nearest = others.within_radius(
+            lat=hub.latitude, lng=hub.longitude, radius_km=DUPLICATE_CHOICES_KM
         )
         self.fields["duplicate_of"].queryset = others.filter(
             pk__in=[row.pk for row in nearest[:DUPLICATE_CHOICES]]

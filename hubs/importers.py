@@ -17,11 +17,12 @@ from django.db import transaction
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
-from hubs import gazetteer, geo, vocabulary
+from hubs import gazetteer, geo
+from hubs.fields import IndustryField, PlaceField
 from hubs.models import Business, Hub, Industry, Place, Region, Resource
-from hubs.naics import successors_2017
 from hubs.opendata import looks_like_formula, safe_cell
 from hubs.regions import RegionFinder
+from hubs.vocabulary import successors_2017
 
 MAX_ROWS = 5000
 # Given coordinates this far from the named place are reported: one of them is likely wrong.
@@ -111,7 +112,10 @@ class IndustryWidget(widgets.ForeignKeyWidget):
         value = str(value or "").strip()
         if not value:
             raise ValueError("The industry is missing.")
-        return vocabulary.one_industry(value)
+        try:
+            return IndustryField(strict=True).clean(value)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
 
 
 def _slug(row):
@@ -184,7 +188,7 @@ class PlacedResource(resources.ModelResource):
         # file, the rows it updates, and where a new row could clash with the model's unique
         # constraint (hubs: the same industry and region).
         rows = [dict(zip(dataset.headers, cells, strict=True)) for cells in dataset]
-        self._resolutions = gazetteer.resolve_many(_place_text(row)[0] for row in rows)
+        self._resolutions = PlaceField.many(_place_text(row)[0] for row in rows)
         model = self._meta.model
         slugs = sorted({_slug(row) for row in rows} - {""})
         self._existing = {

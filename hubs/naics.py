@@ -1,9 +1,8 @@
 """The 2022 NAICS as the site ships it (hubs/data/): every code with its title and parent, the
-Census Bureau's index entries, our curated synonyms and complements, and the 2017 codes that
-2022 replaced."""
+Census Bureau's index entries, and our curated synonyms and complements (the 2017 codes that
+2022 replaced are read by the matcher: ``vocabulary.successors_2017``)."""
 
 import csv
-import functools
 from collections import defaultdict
 from pathlib import Path
 
@@ -35,15 +34,6 @@ def parent_code(code: str, codes: set[str]) -> str | None:
                 return sector
         return None
     return code[:-1] if code[:-1] in codes else parent_code(code[:-1], codes)
-
-
-@functools.cache
-def successors_2017() -> dict[str, list[str]]:
-    """2017 codes that 2022 dropped, each with the 2022 codes that took its place."""
-    successors = defaultdict(list)
-    for row in _rows("naics_2017_to_2022.csv"):
-        successors[row["code_2017"]].append(row["code_2022"])
-    return dict(successors)
 
 
 @transaction.atomic

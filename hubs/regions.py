@@ -7,7 +7,7 @@ and to a metro region of that state when one lies within METRO_RADIUS_KM.
 from django.db import transaction
 from django.utils.text import slugify
 
-from hubs import gazetteer, geo, queries
+from hubs import gazetteer, geo
 from hubs.models import Business, Hub, Place, Region, Resource
 
 METRO_RADIUS_KM = 60
@@ -93,7 +93,7 @@ class RegionFinder:
         if town is None or town.kind != Place.Kind.CITY:
             town = self.nearest_town(lat=lat, lng=lng)
         if town is None:
-            return queries.nearest(Region.objects.all(), lat=lat, lng=lng, limit=1)[0]
+            return Region.objects.nearest(lat=lat, lng=lng, limit=1)[0]
         parent = self._parent(town, point=(lat, lng))
         if parent.pk not in self._metros:
             self._metros[parent.pk] = list(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import User
-from hubs import mailing, queries
+from hubs import mailing
 from hubs.gazetteer import Resolution
 from hubs.models import Business, Hub, Industry, Interest, Membership
 from hubs.regions import region_for_point
@@ -94,7 +94,7 @@ def hubs_near(
         .select_related("industry", "region")
     )
     radius = radius_km or settings.HUB_DUPLICATE_RADIUS_KM
-    return list(queries.within_radius(hubs, lat=lat, lng=lng, radius_km=radius)[:5])
+    return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius)[:5])
 
 
 def hub_register(
@@ -145,7 +145,7 @@ def hub_register(
 def hub_resubmit(*, hub: Hub) -> Hub:
     """An organizer sends a rejected hub, once edited, back to the curators' queue."""
     hub = Hub.objects.select_for_update().get(pk=hub.pk)
-    if hub.status != Hub.Status.REJECTED:
+    if not hub.is_rejected:
         raise ActionRefused("Only a hub the curators did not approve can be sent again.")
     hub.status, hub.status_reason = Hub.Status.PENDING, ""
     hub.save(update_fields=["status", "status_reason", "updated_at"])
@@ -154,13 +154,13 @@ def hub_resubmit(*, hub: Hub) -> Hub:
 
 def membership_request(*, hub: Hub, business: Business, connections: str, user: User) -> Membership:
     """Ask to join ``hub`` with ``business``; a double click gives one request."""
-    if hub.status != Hub.Status.APPROVED:
+    if not hub.is_approved:
         raise ActionRefused("This hub is not open to members yet.")
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
             hub=hub, business=business, defaults={"connections": connections}
         )
-        if not created and membership.state == Membership.State.LEFT:
+        if not created and membership.is_left:
             membership.state = Membership.State.REQUESTED
             membership.connections = connections
             membership.left_at = None
@@ -180,7 +180,7 @@ def membership_request(*, hub: Hub, business: Business, connections: str, user: 
 @transaction.atomic
 def membership_decide(*, membership: Membership, approve: bool) -> None:
     """An organizer approves or declines a request to join."""
-    if membership.state != Membership.State.REQUESTED:
+    if not membership.is_requested:
         raise ActionRefused("This request has already been answered.")
     hub = membership.hub
     if approve:
@@ -205,10 +205,9 @@ def _active_organizers(hub: Hub) -> QuerySet[Membership]:
 @transaction.atomic
 def membership_leave(*, membership: Membership) -> None:
     """A member leaves; the last organizer must first hand the hub to another."""
-    if membership.state != Membership.State.ACTIVE:
+    if not membership.is_active:
         raise ActionRefused("This business is not an active member.")
-    is_organizer = membership.role == Membership.Role.ORGANIZER
-    if is_organizer and _active_organizers(membership.hub).count() <= 1:
+    if membership.is_organizer and _active_organizers(membership.hub).count() <= 1:
         raise ActionRefused(
             "You are the hub's last organizer: make another member an organizer first."
         )
@@ -222,9 +221,9 @@ def membership_leave(*, membership: Membership) -> None:
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str) -> None:
     """Promote a member to organizer or demote an organizer; the last one stays."""
-    if membership.state != Membership.State.ACTIVE:
+    if not membership.is_active:
         raise ActionRefused("Only active members can be organizers.")
-    demoting = role == Membership.Role.MEMBER and membership.role == Membership.Role.ORGANIZER
+    demoting = role == Membership.Role.MEMBER and membership.is_organizer
     if demoting and _active_organizers(membership.hub).count() <= 1:
         raise ActionRefused("A hub needs at least one organizer.")
     membership.role = role
@@ -251,7 +250,7 @@ def interest_record(*, business: Business, industry: Industry) -> int:
             to_tell = [interest for interest in nearby if interest.invited_at is None]
             organized = {i.pk: _organized_hub_near(i.business, industry=industry) for i in nearby}
             joinable = sorted(
-                {hub for hub in organized.values() if hub and hub.status == Hub.Status.APPROVED},
+                {hub for hub in organized.values() if hub and hub.is_approved},
                 key=lambda hub: hub.name,
             )
             for interest in to_tell:
@@ -278,9 +277,7 @@ def _organized_hub_near(business: Business, *, industry: Industry) -> Hub | None
     )
     hubs = Hub.objects.approved_or_pending().filter(pk__in=organized, industry=industry)
     lat, lng = business.public_point
-    return queries.within_radius(
-        hubs, lat=lat, lng=lng, radius_km=settings.INTEREST_RADIUS_KM
-    ).first()
+    return hubs.within_radius(lat=lat, lng=lng, radius_km=settings.INTEREST_RADIUS_KM).first()
 
 
 def _interest_email(
@@ -334,7 +331,7 @@ def interests_near(
     interest radius: the count is shown to anyone, so it must not measure to a home."""
     radius = radius_km or settings.INTEREST_RADIUS_KM
     businesses = Business.objects.filter(interests__industry=industry)
-    nearby = queries.businesses_within(businesses, lat=lat, lng=lng, radius_km=radius)
+    nearby = businesses.within_radius(lat=lat, lng=lng, radius_km=radius)
     return Interest.objects.filter(industry=industry, business__in=nearby.values("pk"))
 
 

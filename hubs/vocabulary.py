@@ -13,6 +13,7 @@ version number in the shared cache tells every process. A match then costs no SQ
 from __future__ import annotations
 
 import copy
+import csv
 import functools
 import logging
 import math
@@ -21,12 +22,16 @@ import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import snowballstemmer
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+
+from hubs.models import IndexEntry, Industry, UnmatchedIndustryText
 
 logger = logging.getLogger(__name__)
 
@@ -518,11 +523,22 @@ def bump_version(**kwargs):
     transaction.on_commit(_bump_shared_version)
 
 
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@functools.cache
+def successors_2017() -> dict[str, list[str]]:
+    """2017 codes that 2022 dropped, each with the 2022 codes that took its place: a code from
+    an older list still finds its industry."""
+    successors = defaultdict(list)
+    with open(DATA_DIR / "naics_2017_to_2022.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            successors[row["code_2017"]].append(row["code_2022"])
+    return dict(successors)
+
+
 def build() -> Vocabulary:
     """Read every industry, index entry and synonym: three queries."""
-    from hubs.models import IndexEntry, Industry
-    from hubs.naics import successors_2017
-
     industries = list(Industry.objects.all())
     entries = [(i.pk, i.title, "title") for i in industries]
     for industry in industries:
@@ -569,10 +585,6 @@ def one_industry(text: str):
 
 def record_unmatched(text: str) -> None:
     """Count a text that matched nothing, folded and without anything about who typed it."""
-    from django.db.models import F
-
-    from hubs.models import UnmatchedIndustryText
-
     folded = fold(text)[:120]
     if not folded:
         return

@@ -7,6 +7,7 @@ module; the child forgets every project module but the models (Django loads thos
 anything else, in any real process) and imports its module alone.
 """
 
+import ast
 import json
 import os
 import subprocess
@@ -19,7 +20,7 @@ PACKAGES = ("hubs", "accounts", "config")
 
 # Modules that need neither Django's settings nor its app registry: pure Python, tested without
 # a database. Another module may join them; none of these may come to need Django.
-WITHOUT_DJANGO = {"hubs.geo"}
+WITHOUT_DJANGO = {"hubs.geo", "hubs.placenames"}
 
 RUNNER = textwrap.dedent(
     """
@@ -144,3 +145,78 @@ def test_pure_python_modules_import_without_django():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def _imports(path, module, modules):
+    """The project modules ``module`` imports anywhere in its file, at the top or inside a
+    function: an import deferred into a function holds a circle apart, it does not remove it."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1]])
+                base = f"{base}.{node.module}" if node.module else base
+            for alias in node.names:
+                found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base)
+    return {name for name in found if name in modules and name != module}
+
+
+def _circles(graph):
+    """Strongly connected components of more than one module (Tarjan's algorithm)."""
+    index, low, stack, on_stack, circles = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in graph[node]:
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.add(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return circles
+
+
+def _graph(root, packages):
+    paths = {}
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            parts = path.relative_to(root).with_suffix("").parts
+            paths[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return {module: _imports(path, module, paths) for module, path in paths.items()}
+
+
+def test_no_module_imports_another_that_imports_it_back():
+    graph = _graph(PROJECT_DIR, PACKAGES)
+
+    assert graph["hubs.queries"] >= {"hubs.models"}
+    assert _circles(graph) == []
+
+
+def test_a_circle_held_apart_by_an_import_in_a_function_is_found(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "a.py").write_text("from pkg import b\n")
+    (tmp_path / "pkg" / "b.py").write_text("def late():\n    from pkg.c import x\n")
+    (tmp_path / "pkg" / "c.py").write_text("from . import a\nx = 1\n")
+
+    assert _circles(_graph(tmp_path, ["pkg"])) == [["pkg.a", "pkg.b", "pkg.c"]]

@@ -6,9 +6,11 @@ first-order divisions vendored in hubs/data/; CC BY 4.0), US ZIP codes and their
 zipcodes package), loaded into Place and PlaceName. States, provinces, counties and countries are
 places too, centred on their towns, with a radius that covers most of them.
 
-- names.py: folding, countries, divisions and the qualifiers people write;
 - lookup.py: resolve() and close spellings;
 - loading.py: load_gazetteer().
+
+Folding names, the countries, divisions and qualifiers people write need no Django: they sit
+beside geo.py in hubs/placenames.py.
 """
 
 from hubs.gazetteer.loading import load_gazetteer
@@ -21,7 +23,7 @@ from hubs.gazetteer.lookup import (
     resolve_many,
     suggest,
 )
-from hubs.gazetteer.names import (
+from hubs.placenames import (
     MIN_CITY_POPULATION,
     admin1_name,
     admin1_names,

@@ -12,7 +12,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from hubs import geo
-from hubs.gazetteer.names import (
+from hubs.models import Place, PlaceName
+from hubs.placenames import (
     CITY_ALIASES,
     COUNTRY_ALIASES,
     admin1_names,
@@ -21,7 +22,6 @@ from hubs.gazetteer.names import (
     fold,
     geonames,
 )
-from hubs.models import Place, PlaceName
 
 # Exonyms and transliterations ("Munich" / "München", "Kiev" / "Kyiv") are kept for larger
 # cities only: GeoNames lists many, and for small towns they mostly add noise.

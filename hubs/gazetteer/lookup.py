@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from hubs.gazetteer.names import fold, qualifiers, variants
 from hubs.models import Place, PlaceName
+from hubs.placenames import fold, qualifiers, variants
 
 # A place found under another place's alternative name counts as if it held this share of its
 # people: Concórdia (Brazil) beats El Paso, whose alternative names include it, but Köln still
@@ -363,22 +363,18 @@ def _namesake(city: Place, area: Place, *, own_name: bool) -> bool:
 
 def nearest_city(*, lat: float, lng: float) -> Place | None:
     """The gazetteer town nearest a point (the town of a pin dropped on a map)."""
-    from hubs.queries import nearest
-
     cities = Place.objects.filter(kind=Place.Kind.CITY)
-    found = nearest(cities, lat=lat, lng=lng, limit=1)
+    found = cities.nearest(lat=lat, lng=lng, limit=1)
     return found[0] if found else None
 
 
 def name_position(resolution: Resolution) -> Resolution:
     """Give a position (typed coordinates, the browser's) the town within NEAR_TOWN_MAX_KM
     nearest it, for its label and its country's unit; one indexed query. The point stays."""
-    from hubs.queries import within_radius
-
     lat, lng = resolution.latitude, resolution.longitude
     if lat is not None and lng is not None and resolution.place is None:
         cities = Place.objects.filter(kind=Place.Kind.CITY)
-        towns = within_radius(cities, lat=lat, lng=lng, radius_km=NEAR_TOWN_MAX_KM)
+        towns = cities.within_radius(lat=lat, lng=lng, radius_km=NEAR_TOWN_MAX_KM)
         resolution.near_town = towns.first()
     return resolution
 

@@ -1,14 +1,30 @@
-"""What every located row shares: two coordinate columns with checks and an index, and slugs."""
+"""What every located row shares: two coordinate columns with checks and an index, the reads
+that measure distance to them (``LocatedQuerySet``), and slugs."""
+
+import math
+from collections.abc import Iterable
+from typing import Any, Self
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Func
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.text import slugify
 
+from hubs import geo
 
-def unique_slug(model, text, *, max_length=80, exclude_pk=None):
+# Radii tried in turn when looking for the nearest rows anywhere: each step reads only the
+# bounding box of its circle through the coordinate index; after the last, everything is read.
+WIDENING_RADII_KM = (50, 200, 800, 3200)
+
+
+def unique_slug(
+    model: type[models.Model], text: str, *, max_length: int = 80, exclude_pk: int | None = None
+) -> str:
     """A slug for ``text`` not yet used by ``model``: "name", then "name-2", "name-3"..."""
     base = slugify(text)[: max_length - 6].strip("-") or "item"
     taken = set(
-        model.objects.filter(slug__startswith=base)
+        model._default_manager.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
     )
@@ -19,11 +35,112 @@ def unique_slug(model, text, *, max_length=80, exclude_pk=None):
     return slug
 
 
+class Haversine(Func):
+    """Kilometres from a fixed point to a row's latitude and longitude, as one SQL expression.
+
+    Written as SQL rather than a tree of Django functions: the tree took longer to compile than
+    the query took to run. ``MIN(1, a)`` guards ASIN against rounding just above 1.
+    """
+
+    output_field = models.FloatField()
+
+    def __init__(self, latitude: Any, longitude: Any, *, lat: float, lng: float) -> None:
+        super().__init__(latitude, longitude)
+        self.origin = (math.radians(float(lat)), math.radians(float(lng)))
+
+    def as_sql(  # type: ignore[override]  # Func's template arguments are not needed here.
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        lat_sql, lat_params = compiler.compile(self.source_expressions[0])
+        lng_sql, lng_params = compiler.compile(self.source_expressions[1])
+        least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+        phi, lam = self.origin
+        sql = (
+            f"(%s * ASIN(SQRT({least}(1.0, POWER(SIN((RADIANS({lat_sql}) - %s) / 2), 2)"
+            f" + %s * COS(RADIANS({lat_sql})) * POWER(SIN((RADIANS({lng_sql}) - %s) / 2), 2)))))"
+        )
+        params = [2 * geo.EARTH_RADIUS_KM, *lat_params, phi, math.cos(phi), *lat_params]
+        return sql, (*params, *lng_params, lam)
+
+
+def box_q(
+    *, lat: float, lng: float, radius_km: float, fields: tuple[str, str] = ("latitude", "longitude")
+) -> models.Q:
+    """A filter for rows whose ``fields`` lie inside the bounding box of the circle."""
+    lat_field, lng_field = fields
+    min_lat, max_lat, lng_ranges = geo.bounding_box(lat, lng, radius_km)
+    lng_q = models.Q()
+    for west, east in lng_ranges:
+        lng_q |= models.Q(**{f"{lng_field}__gte": west, f"{lng_field}__lte": east})
+    return lng_q & models.Q(**{f"{lat_field}__gte": min_lat, f"{lat_field}__lte": max_lat})
+
+
+class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
+    """Distance, box, radius and nearest: the one place the site measures where rows lie.
+
+    A model whose visitors may not see its stored point (a business at a private address)
+    overrides ``public_point_expressions`` and ``public_box_q``, and every read below then
+    measures to the point anyone may see: no caller can get it wrong.
+    """
+
+    def public_point_expressions(self) -> tuple[Any, Any]:
+        """The SQL for the latitude and longitude that distances are measured to."""
+        return models.F("latitude"), models.F("longitude")
+
+    def public_box_q(self, *, lat: float, lng: float, radius_km: float) -> models.Q:
+        """Rows whose public point lies in the circle's bounding box, as index range reads."""
+        return box_q(lat=lat, lng=lng, radius_km=radius_km)
+
+    def with_distance(self, *, lat: float, lng: float) -> Self:
+        """Annotate ``distance_km``: the great-circle distance from (lat, lng), in SQL."""
+        latitude, longitude = self.public_point_expressions()
+        return self.annotate(distance_km=Haversine(latitude, longitude, lat=lat, lng=lng))
+
+    def nearest_first(self, *, lat: float, lng: float) -> Self:
+        """Every row, with ``distance_km``, nearest first (ties by primary key)."""
+        return self.with_distance(lat=lat, lng=lng).order_by("distance_km", "pk")
+
+    def within_box(self, *, lat: float, lng: float, radius_km: float) -> Self:
+        """Rows inside the bounding box of the circle: a range read on the coordinate index."""
+        return self.filter(self.public_box_q(lat=lat, lng=lng, radius_km=radius_km))
+
+    def within_radius(self, *, lat: float, lng: float, radius_km: float) -> Self:
+        """Rows within ``radius_km`` of the point, nearest first, with ``distance_km``."""
+        boxed = self.within_box(lat=lat, lng=lng, radius_km=radius_km)
+        return boxed.nearest_first(lat=lat, lng=lng).filter(distance_km__lte=radius_km)
+
+    def nearest(self, *, lat: float, lng: float, limit: int) -> list[M]:
+        """The ``limit`` rows nearest the point, widening the box until it holds enough.
+
+        A row found within radius r is certain to be among the nearest only once ``limit`` rows
+        lie within r, so each step keeps only rows inside its circle; the last reads everything.
+        """
+        for radius in WIDENING_RADII_KM:
+            rows = list(self.within_radius(lat=lat, lng=lng, radius_km=radius)[:limit])
+            if len(rows) == limit:
+                return rows
+        return list(self.nearest_first(lat=lat, lng=lng)[:limit])
+
+    def smallest_radius_holding(
+        self, count: int, *, lat: float, lng: float, radii: Iterable[int]
+    ) -> int | None:
+        """The first of ``radii`` whose circle holds at least ``count`` rows, or None.
+
+        Each probe reads at most ``count`` rows of one box, never the whole table."""
+        for radius in radii:
+            probe = self.within_radius(lat=lat, lng=lng, radius_km=radius).values("pk")[:count]
+            if len(probe) == count:
+                return radius
+        return None
+
+
 class Located(models.Model):
     """A point as two plain numeric columns, so no GIS library is needed."""
 
     latitude = models.FloatField()
     longitude = models.FloatField()
+
+    objects = LocatedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -42,5 +159,5 @@ class Located(models.Model):
         ]
 
     @property
-    def point(self):
+    def point(self) -> tuple[float, float]:
         return (self.latitude, self.longitude)

@@ -5,9 +5,33 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from hubs.models.base import Located, unique_slug
+from hubs.models.base import Located, LocatedQuerySet, box_q, unique_slug
 from hubs.models.industries import Industry
 from hubs.models.places import Region
+
+
+class BusinessQuerySet(LocatedQuerySet["Business"]):
+    """Businesses measured to the point anyone may see: exact, or only the town's centre.
+
+    Measured from chosen points to a home business's exact spot, a distance, count or order would
+    give its address away (move the point, watch the count change, bisect), so every spatial read
+    of businesses uses the public point.
+    """
+
+    def public_point_expressions(self):
+        exact = models.Q(location_public=True)
+        return (
+            models.Case(models.When(exact, then="latitude"), default="town_latitude"),
+            models.Case(models.When(exact, then="longitude"), default="town_longitude"),
+        )
+
+    def public_box_q(self, *, lat, lng, radius_km):
+        town = ("town_latitude", "town_longitude")
+        return models.Q(location_public=True) & box_q(
+            lat=lat, lng=lng, radius_km=radius_km
+        ) | models.Q(location_public=False) & box_q(
+            lat=lat, lng=lng, radius_km=radius_km, fields=town
+        )
 
 
 class Business(Located):
@@ -50,6 +74,7 @@ class Business(Located):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = BusinessQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta(Located.Meta):

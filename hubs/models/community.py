@@ -75,6 +75,28 @@ class Membership(models.Model):
         return f"{self.business} in {self.hub}"
 
     @property
+    def is_active(self):
+        return self.state == self.State.ACTIVE
+
+    @property
+    def is_requested(self):
+        return self.state == self.State.REQUESTED
+
+    @property
+    def is_left(self):
+        return self.state == self.State.LEFT
+
+    @property
+    def is_organizer(self):
+        """Holds the organizer role (a request or a departure may keep it for the record)."""
+        return self.role == self.Role.ORGANIZER
+
+    @property
+    def is_active_organizer(self):
+        """May manage the hub: an organizer whose membership is active."""
+        return self.is_active and self.is_organizer
+
+    @property
     def connection_labels(self):
         labels = dict(Connection.choices)
         return [labels[c] for c in self.connections if c in labels]

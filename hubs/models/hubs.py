@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from hubs.models.base import Located, unique_slug
+from hubs.models.base import Located, LocatedQuerySet, unique_slug
 from hubs.models.industries import Industry
 from hubs.models.places import Region
 
@@ -27,8 +27,8 @@ def stage_for_members(count):
     return Stage.NASCENT
 
 
-class HubQuerySet(models.QuerySet):
-    """Hubs by review status: the only place a status is spelled out in a filter."""
+class HubQuerySet(LocatedQuerySet["Hub"]):
+    """Hubs by review status (the only place a status is spelled out in a filter), and where."""
 
     def approved(self):
         return self.filter(status=Hub.Status.APPROVED)
@@ -138,6 +138,14 @@ class Hub(Located):
 
     def get_absolute_url(self):
         return reverse("hubs:hub", args=[self.slug])
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_rejected(self):
+        return self.status == self.Status.REJECTED
 
     def refresh_member_count(self):
         """Recount active members and store the count and the stage it gives."""

@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from hubs.models.base import Located
+from hubs.placenames import country_name
 
 
 class Region(Located):
@@ -93,8 +94,6 @@ class Place(Located):
     def label(self):
         """How people write the place: "Ogden, UT", "84401 Ogden, UT", "Stuttgart, Germany",
         "Cook County, IL", "Ontario, Canada", "Germany"."""
-        from hubs.gazetteer import country_name
-
         if self.kind == self.Kind.COUNTRY:
             return self.name
         if self.kind == self.Kind.STATE:

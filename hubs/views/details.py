@@ -16,7 +16,6 @@ from hubs.models import (
     Hub,
     HubRedirect,
     Industry,
-    Membership,
     Region,
 )
 from hubs.pagecache import cache_for_visitors
@@ -100,10 +99,8 @@ def _visitor_memberships(request, hub):
         mine = list(
             hub.memberships.filter(business__owners=request.user).select_related("business")
         )
-    is_organizer = any(
-        m.role == Membership.Role.ORGANIZER and m.state == Membership.State.ACTIVE for m in mine
-    )
-    if hub.status != Hub.Status.APPROVED and not is_organizer:
+    is_organizer = any(m.is_active_organizer for m in mine)
+    if not hub.is_approved and not is_organizer:
         raise Http404
     return mine, is_organizer
 
@@ -130,7 +127,7 @@ def hub_detail(request, slug):
     context = {
         "hub": hub,
         "members": members,
-        "organizers": [m for m in members if m.role == m.Role.ORGANIZER],
+        "organizers": [m for m in members if m.is_organizer],
         "network": builder.network(members),
         "secondary_industries": list(hub.secondary_industries.all()),
         "partners": partners,
@@ -138,7 +135,7 @@ def hub_detail(request, slug):
         "updates": list(hub.updates.all()[:10]),
         "steps": steps,
         "next_step": builder.next_step(steps),
-        "my_memberships": [m for m in mine if m.state != Membership.State.LEFT],
+        "my_memberships": [m for m in mine if not m.is_left],
         "is_organizer": is_organizer,
         "resources": queries.resources_near(radius_km=RESOURCE_RADIUS_KM, **point),
         "complementary": queries.complementary_hubs_near(

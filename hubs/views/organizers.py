@@ -50,7 +50,7 @@ def _organized_membership(request, pk):
 
 def _hubs_visible_to(user, hubs):
     """Approved hubs; a hub under review only to curators and its own organizers."""
-    pending = [hub.pk for hub in hubs if hub.status != Hub.Status.APPROVED]
+    pending = [hub.pk for hub in hubs if not hub.is_approved]
     organized = set()
     if pending and not user.is_staff:
         organized = set(
@@ -59,11 +59,7 @@ def _hubs_visible_to(user, hubs):
             .filter(hub__in=pending, business__owners=user)
             .values_list("hub", flat=True)
         )
-    return [
-        hub
-        for hub in hubs
-        if hub.status == Hub.Status.APPROVED or user.is_staff or hub.pk in organized
-    ]
+    return [hub for hub in hubs if hub.is_approved or user.is_staff or hub.pk in organized]
 
 
 def _list_business_query(request):
@@ -155,8 +151,8 @@ def hub_manage(request, slug):
     context = {
         "hub": hub,
         "form": form,
-        "requests": [m for m in memberships if m.state == Membership.State.REQUESTED],
-        "members": [m for m in memberships if m.state == Membership.State.ACTIVE],
+        "requests": [m for m in memberships if m.is_requested],
+        "members": [m for m in memberships if m.is_active],
         "partners": hub.partners.select_related("resource"),
         "mentions": hub.mentions.all(),
         "partner_form": PartnerForm(hub=hub),

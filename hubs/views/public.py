@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from hubs import geo, queries, services, vocabulary
 from hubs.api import GeoJSONParams, hub_feature
 from hubs.cors import open_to_any_origin
-from hubs.filters import BusinessFilter, HubFilter
+from hubs.filters import NEAREST_AT_LEAST, BusinessFilter, HubFilter
 from hubs.forms import RADIUS_CHOICES, UNIT_COOKIE, SearchForm, remembered_unit
 from hubs.models import Business, Hub, Industry, Region
 from hubs.pagecache import cache_for_visitors
@@ -74,11 +74,13 @@ def search(request):
     # A state or a country is searched as a whole: its own radius unless one is chosen.
     radius_km = form.radius_km(unit, place.radius_km or settings.HUB_NEAR_RADIUS_KM)
     point = {"lat": place.latitude, "lng": place.longitude}
-    hubs = queries.hubs_of_industry(industry, related=related)
-    page = Paginator(queries.within_radius(hubs, radius_km=radius_km, **point), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page, nearest_anywhere = queries.search_hubs(
+        industry=industry,
+        related=related,
+        radius_km=radius_km,
+        page_number=request.GET.get("page"),
+        **point,
     )
-    nearest_anywhere = [] if page.paginator.count else queries.nearest(hubs, limit=5, **point)
     context = {
         "form": form,
         "industry": industry,
@@ -131,6 +133,7 @@ def hub_list(request):
         "filter": hub_filter,
         "page": page,
         "unit": unit,
+        "nearest_at_least": NEAREST_AT_LEAST,
         "map_points": map_points(page.object_list),
     }
     return render(request, "hubs/hub_list.html", context)

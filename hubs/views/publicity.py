@@ -94,7 +94,7 @@ def press_kit(request, slug):
     context = {
         "hub": hub,
         "members": members,
-        "organizers": [m for m in members if m.role == m.Role.ORGANIZER],
+        "organizers": [m for m in members if m.is_organizer],
         "industries": [hub.industry, *hub.secondary_industries.all()],
         "partners": list(hub.partners.select_related("resource")),
         "mentions": list(hub.mentions.all()),

@@ -6,6 +6,7 @@ import pytest
 
 from hubs import geo, queries
 from hubs.models import Business, Hub, Industry, Membership, Region
+from hubs.models.base import WIDENING_RADII_KM
 from tests.factories import (
     make_business,
     make_hub,
@@ -52,7 +53,7 @@ def scattered():
 def test_with_distance_matches_haversine_for_every_hub(point, scattered):
     lat, lng = point
 
-    rows = list(queries.with_distance(Hub.objects.all(), lat=lat, lng=lng))
+    rows = list(Hub.objects.with_distance(lat=lat, lng=lng))
 
     assert len(rows) == Hub.objects.count()
     for hub in rows:
@@ -71,7 +72,7 @@ def test_within_radius_is_exactly_the_hubs_in_the_circle_nearest_first(point, ra
         if geo.haversine_km(lat, lng, h.latitude, h.longitude) <= radius_km
     ]
 
-    found = list(queries.within_radius(hubs, lat=lat, lng=lng, radius_km=radius_km))
+    found = list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km))
 
     assert names(found) == names(expected)
     for hub in found:
@@ -85,8 +86,8 @@ def test_nearest_returns_the_true_k_nearest(point, limit, scattered, django_asse
     lat, lng = point
     expected = brute_force(Hub.objects.filter(industry=scattered), lat, lng)[:limit]
 
-    with django_assert_max_num_queries(len(queries.WIDENING_RADII_KM)):
-        found = queries.nearest_hubs(lat=lat, lng=lng, industry=scattered, limit=limit)
+    with django_assert_max_num_queries(len(WIDENING_RADII_KM) + 1):
+        found = queries.hubs_of_industry(scattered).nearest(lat=lat, lng=lng, limit=limit)
 
     assert names(found) == names(expected)
 
@@ -98,7 +99,7 @@ def test_nearest_widens_past_a_first_box_holding_fewer_than_k():
         target_lat = lat + north_km / geo.EARTH_RADIUS_KM * 57.29577951308232
         make_hub(name=name, industry=industry, latitude=target_lat, longitude=lng)
 
-    found = queries.nearest_hubs(lat=lat, lng=lng, industry=industry, limit=4)
+    found = queries.hubs_of_industry(industry).nearest(lat=lat, lng=lng, limit=4)
 
     assert names(found) == ["A", "B", "C", "D"]
     assert [round(h.distance_km) for h in found] == [10, 40, 120, 700]
@@ -109,7 +110,7 @@ def test_nearest_hub_exactly_at_the_point_is_first_at_distance_zero():
     make_hub(name="Next Door", industry=industry, latitude=-45.001, longitude=-140.0)
     make_hub(name="Right Here", industry=industry, latitude=-45.0, longitude=-140.0)
 
-    found = queries.nearest_hubs(lat=-45.0, lng=-140.0, industry=industry, limit=2)
+    found = queries.hubs_of_industry(industry).nearest(lat=-45.0, lng=-140.0, limit=2)
 
     assert names(found) == ["Right Here", "Next Door"]
     assert found[0].distance_km == 0.0
@@ -120,7 +121,7 @@ def test_nearest_crosses_the_antimeridian():
     make_hub(name="West Of The Line", industry=industry, latitude=0.0, longitude=179.9)
     make_hub(name="Same Side", industry=industry, latitude=0.0, longitude=-179.0)
 
-    found = queries.nearest_hubs(lat=0.0, lng=-179.9, industry=industry, limit=2)
+    found = queries.hubs_of_industry(industry).nearest(lat=0.0, lng=-179.9, limit=2)
 
     assert names(found) == ["West Of The Line", "Same Side"]
     assert found[0].distance_km == pytest.approx(geo.haversine_km(0, -179.9, 0, 179.9), abs=0.01)
@@ -132,9 +133,7 @@ def test_within_radius_crosses_the_antimeridian():
     make_hub(name="Taveuni", industry=industry, latitude=-16.85, longitude=-179.95)
     make_hub(name="Suva", industry=industry, latitude=-18.14, longitude=178.44)
 
-    found = queries.within_radius(
-        queries.hubs_of_industry(industry), lat=-17.8, lng=-179.99, radius_km=250
-    )
+    found = queries.hubs_of_industry(industry).within_radius(lat=-17.8, lng=-179.99, radius_km=250)
 
     assert names(found) == ["Taveuni", "Suva"]
 
@@ -144,7 +143,7 @@ def test_nearest_near_the_north_pole_reaches_across_it():
     make_hub(name="Other Side", industry=industry, latitude=89.8, longitude=-170.0)
     make_hub(name="Same Meridian", industry=industry, latitude=89.0, longitude=10.0)
 
-    found = queries.nearest_hubs(lat=89.9, lng=10.0, industry=industry, limit=2)
+    found = queries.hubs_of_industry(industry).nearest(lat=89.9, lng=10.0, limit=2)
 
     # Over the pole the other side is 0.3 degrees of arc away; along the meridian, 0.9.
     assert names(found) == ["Other Side", "Same Meridian"]
@@ -157,7 +156,7 @@ def test_nearest_near_the_south_pole():
     make_hub(name="McMurdo", industry=industry, latitude=-77.85, longitude=166.67)
     expected = brute_force(Hub.objects.filter(industry=industry), -89.5, -40.0)
 
-    found = queries.nearest_hubs(lat=-89.5, lng=-40.0, industry=industry, limit=3)
+    found = queries.hubs_of_industry(industry).nearest(lat=-89.5, lng=-40.0, limit=3)
 
     assert names(found) == names(expected)
     assert names(found)[0] == "Amundsen"
@@ -170,7 +169,7 @@ def test_nearest_hubs_ignores_hubs_not_approved():
     make_hub(name="Archived", industry=industry, status=Hub.Status.ARCHIVED)
     make_hub(name="Approved", industry=industry, latitude=-44.0)
 
-    found = queries.nearest_hubs(lat=-45.0, lng=-140.0, industry=industry, limit=10)
+    found = queries.hubs_of_industry(industry).nearest(lat=-45.0, lng=-140.0, limit=10)
 
     assert names(found) == ["Approved"]
 
@@ -209,7 +208,7 @@ def test_hubs_of_industry_include_sub_industries(lineage, industry, expected):
 
 
 def test_nearest_hubs_of_a_parent_industry_finds_a_sub_industry_hub(lineage):
-    found = queries.nearest_hubs(lat=-45.0, lng=-140.0, industry=lineage["sector"], limit=3)
+    found = queries.hubs_of_industry(lineage["sector"]).nearest(lat=-45.0, lng=-140.0, limit=3)
 
     assert names(found) == ["Leaf Hub", "Sub Hub", "Sibling Hub"]
 

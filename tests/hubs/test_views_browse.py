@@ -205,6 +205,76 @@ def test_hub_list_within_a_distance_not_offered_is_reported_not_fatal(client, lu
     assert card_names(response) == ["Alpha Lutes", "Charlie Lutes", "Echo Lutes", "Bravo Lutes"]
 
 
+@pytest.fixture
+def fiddles(testland):
+    """Thirty approved fiddle hubs due south of (-45, -140), one every 0.1° (11.12 km)."""
+    industry = make_industry(code="96", title="Fiddle Making", slug="fiddle-making")
+    for n in range(30):
+        make_hub(
+            name=f"Fiddles {n:02d}",
+            industry=industry,
+            region=testland["capital"],
+            latitude=-45.0 - n / 10,
+            longitude=-140.0,
+        )
+    return industry
+
+
+def test_hub_list_near_a_place_keeps_the_smallest_distance_holding_twenty_hubs(client, fiddles):
+    # 20 hubs need 211 km: of the offered distances, 300 km is the first; it holds 27 hubs
+    # (the 27th lies at 289 km, the 28th at 300.2 km).
+    response = client.get(HUB_LIST, {"industry": "fiddle-making", "near": "-45, -140"})
+
+    assert heading(response, "list-heading") == "27 hubs"
+    assert card_names(response)[:3] == ["Fiddles 00", "Fiddles 01", "Fiddles 02"]
+    assert response.context["filter"].automatic_within == 300
+    assert re.search(
+        r'id="automatic-within">Within 300 km of ([^<]+): the smallest distance '
+        r"that holds at least 20 hubs",
+        body(response),
+    )
+    assert '<option value="" selected>Automatic</option>' in body(response)
+
+
+def test_hub_list_automatic_distance_is_in_the_remembered_unit(client, fiddles):
+    client.cookies["unit"] = "mi"  # 150 mi (241 km) holds 22 hubs; 100 mi (161 km) only 15.
+
+    response = client.get(HUB_LIST, {"industry": "fiddle-making", "near": "-45, -140"})
+
+    assert heading(response, "list-heading") == "22 hubs"
+    assert response.context["filter"].automatic_within == 150
+
+
+def test_hub_list_a_chosen_distance_replaces_the_automatic_one(client, fiddles):
+    response = client.get(
+        HUB_LIST, {"industry": "fiddle-making", "near": "-45, -140", "within": "50"}
+    )
+
+    assert heading(response, "list-heading") == "5 hubs"
+    assert response.context["filter"].automatic_within is None
+    assert 'id="automatic-within"' not in body(response)
+
+
+def test_hub_list_without_a_place_has_no_automatic_distance(client, fiddles):
+    response = client.get(HUB_LIST, {"industry": "fiddle-making"})
+
+    assert heading(response, "list-heading") == "30 hubs"
+    assert response.context["filter"].automatic_within is None
+
+
+def test_hub_list_near_a_place_measures_only_hubs_inside_a_box(client, fiddles):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(HUB_LIST, {"near": "-45, -140", "sort": "name"})
+
+    measured = [q["sql"] for q in captured.captured_queries if "ASIN" in q["sql"]]
+    assert measured  # The probes and the page are measured in SQL...
+    # ...and every one of them reads a latitude range first: no statement measures every hub.
+    assert all('"hubs_hub"."latitude" >=' in sql for sql in measured), measured
+
+
 def test_hub_list_within_is_offered_in_miles_near_a_us_place(client):
     response = client.get(HUB_LIST, {"near": "Ogden, UT", "within": "250"})
 

@@ -7,6 +7,7 @@ creates or updates rows it owns (matched by code or slug), so running it again c
 from django.core.management.base import BaseCommand
 
 from hubs.demo import seed_demo
+from hubs.models import Hub
 
 
 class Command(BaseCommand):
@@ -20,8 +21,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty=False, verbosity=1, **options):
-        from hubs.models import Hub
-
         if if_empty and Hub.objects.exists():
             if verbosity:
                 self.stdout.write("The database already holds hubs; nothing to load.")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 MIN_CITY_POPULATION = 1000
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 _ABBREVIATIONS = {"saint": "st", "sainte": "ste", "mount": "mt", "fort": "ft"}
 # German umlauts written out: "Koeln", "Zuerich", "Nuernberg" are Köln, Zürich, Nürnberg.
