@@ -1,7 +1,7 @@
 """The picture shown when a hub's page is shared and it has no cover image: a 1200x630 card.
 
-Rendering takes Pillow a few tenths of a second, so it is done by a task (`hubs.tasks.
-render_hub_card`) and stored in the media storage under a name that changes with what the card
+Rendering takes Pillow a few tenths of a second, so it is done by a task (`render_hub_card`)
+and stored in the media storage under a name that changes with what the card
 shows (`card_path`); the page serves the stored file. Until the worker has drawn it, the page
 serves the site's generic card, briefly cached, so a visitor or a crawler never waits.
 """
@@ -13,7 +13,10 @@ import textwrap
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.tasks import task
 from PIL import Image, ImageDraw, ImageFont
+
+from hubs.models import Hub
 
 WIDTH, HEIGHT = 1200, 630
 BRAND, ACCENT, WHITE, PALE = (11, 93, 107), (242, 184, 75), (255, 255, 255), (208, 230, 233)
@@ -69,6 +72,13 @@ def store_hub_card(hub):
             if name.startswith(f"{hub.slug}-") and f"{FOLDER}/{name}" != path:
                 default_storage.delete(f"{FOLDER}/{name}")
     return path
+
+
+@task
+def render_hub_card(hub_pk: int) -> str:
+    """The task: draw and store a hub's card; returns its path, or "gone"."""
+    hub = Hub.objects.select_related("industry", "region").filter(pk=hub_pk).first()
+    return store_hub_card(hub) if hub else "gone"
 
 
 @functools.cache

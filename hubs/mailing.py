@@ -2,7 +2,7 @@
 tried again with back-off when the mail server fails, and never sent twice.
 
 `queue` writes an `OutgoingMail` row beside the data, so the action and its email commit or roll
-back together, and enqueues `hubs.tasks.deliver_mail` once the transaction commits. `deliver`
+back together, and enqueues the `deliver_mail` task once the transaction commits. `deliver`
 holds the row's lock while it sends and stamps `sent_at` before releasing it: a second task for
 the same message (a retry, the scheduler's sweep, a curator's retry) finds it sent and stops.
 """
@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from hubs.models.outbox import OutgoingMail
@@ -95,8 +96,6 @@ def queue_message(message: EmailMessage) -> OutgoingMail | None:
 
 
 def enqueue_delivery(key: str, *, run_after: datetime | None = None) -> None:
-    from hubs.tasks import deliver_mail
-
     task = deliver_mail.using(run_after=run_after) if run_after else deliver_mail
     task.enqueue(key)
 
@@ -155,6 +154,12 @@ def deliver(key: str) -> str:
     return outcome
 
 
+@task
+def deliver_mail(key: str) -> str:
+    """The task: send one outbox message; a retried or repeated task sends nothing twice."""
+    return deliver(key)
+
+
 def _report(key: str, outcome: str) -> None:
     report = request_mail.get()
     if report is not None and key in report:
@@ -162,8 +167,6 @@ def _report(key: str, outcome: str) -> None:
 
 
 def _retry_later(mail: OutgoingMail) -> None:
-    from hubs.tasks import deliver_mail
-
     # A backend that cannot defer (the immediate one) leaves the retry to the scheduler's sweep.
     if deliver_mail.get_backend().supports_defer:
         enqueue_delivery(mail.key, run_after=mail.next_attempt_at)

@@ -15,7 +15,6 @@ from hubs import cards, opendata, queries
 from hubs.api import hub_feature
 from hubs.cors import open_to_any_origin
 from hubs.models import Hub, Industry
-from hubs.tasks import render_hub_card
 from hubs.views.maps import map_points
 
 # The embed pages' policy: our own resources, tiles, and framing by any site.
@@ -76,7 +75,7 @@ def hub_card(request, slug):
     hub = get_object_or_404(queries.public_hubs(), slug=slug)
     path = cards.card_path(hub)
     if not default_storage.exists(path):
-        render_hub_card.enqueue(hub.pk)  # The immediate backend draws it here and now.
+        cards.render_hub_card.enqueue(hub.pk)  # The immediate backend draws it here and now.
     if default_storage.exists(path):
         with default_storage.open(path) as stored:
             response = HttpResponse(stored.read(), content_type="image/png")

@@ -85,7 +85,7 @@ MAKERS = {
         name="sweep_mail", last_enqueued_at=timezone.now()
     ),
     "django_tasks_database.DBTaskResult": lambda: DBTaskResult.objects.create(
-        task_path="hubs.tasks.deliver_mail",
+        task_path="hubs.mailing.deliver_mail",
         args_kwargs={"args": ["k1"], "kwargs": {}},
         backend_name="default",
         run_after=None,  # django-tasks-db's "as soon as possible"

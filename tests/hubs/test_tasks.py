@@ -16,8 +16,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from hubs import mailing, schedule
+from hubs.mailing import deliver_mail
 from hubs.models import OutgoingMail, ScheduledRun
-from hubs.tasks import deliver_mail, run_job
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_on_commit_the_database_backend_stores_one_ready_task_and_sends_nothing_
 
     [task] = DBTaskResult.objects.all()
     assert (task.task_path, task.status, task.args_kwargs) == (
-        "hubs.tasks.deliver_mail",
+        "hubs.mailing.deliver_mail",
         "READY",
         {"args": [message.key], "kwargs": {}},
     )
@@ -246,7 +246,7 @@ def test_run_scheduler_once_runs_the_jobs_in_process_with_the_immediate_backend(
 
 def test_run_job_runs_no_name_outside_the_schedule():
     with pytest.raises(KeyError):
-        run_job.call("flush")
+        schedule.run_job.call("flush")
 
 
 # The curators' admin: failed mail and failed tasks are listed and can be retried.
@@ -401,7 +401,7 @@ def test_with_a_worker_the_generic_card_is_served_until_the_task_has_run(client,
         cards.generic_card_png(),
         "public, max-age=60",
     )
-    assert (task.task_path, task.args_kwargs["args"]) == ("hubs.tasks.render_hub_card", [hub.pk])
+    assert (task.task_path, task.args_kwargs["args"]) == ("hubs.cards.render_hub_card", [hub.pk])
     assert ran == 1
     assert ready.content != cards.generic_card_png()
     assert ready["Cache-Control"] == "public, max-age=3600"
