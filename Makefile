@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test test-browser lint format migrations-check install install-site bench screenshots lighthouse clean
+.PHONY: run test test-browser lint format migrations-check install install-site bench screenshots lighthouse drill-mail drill-restore clean
 
 # The first Python 3.12 or newer among the usual names and pyenv's installed versions.
 PYTHON := $(shell for p in python3.13 python3.12 python3.14 python3 python $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
@@ -77,6 +77,13 @@ migrations-check: install
 
 bench: install
 	$(PY) -m bench.run $(ARGS)
+
+# Drills on loopback (docs/operations.md): PostgreSQL at 127.0.0.1:5432 (user postgres).
+drill-mail: install
+	$(PY) -m deploy.drills.mail --down-seconds $(or $(DOWN),10)
+
+drill-restore: install
+	$(PY) -m deploy.drills.restore $(ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -13,5 +13,8 @@ class AdminConfig(SimpleAdminConfig):
 
     def ready(self):
         super().ready()
+        import django_tasks_db.admin  # noqa: F401
+
         import accounts.admin  # noqa: F401
         import hubs.admin  # noqa: F401
+        import hubs.admin_tasks  # noqa: F401

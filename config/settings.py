@@ -86,11 +86,14 @@ INSTALLED_APPS = [
     "allauth.account",
     "import_export",
     "simple_history",
+    "django_tasks_db",
     "accounts",
     "hubs",
 ]
 
 MIDDLEWARE = [
+    # First: the balancer's /healthz and /readyz need no allowed host, HTTPS or session.
+    "hubs.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -212,6 +215,25 @@ CACHES = {
     },
 }
 
+# Background work (mail, share cards, scheduled jobs) runs as Django tasks. "database": the
+# django-tasks-db backend, a row enqueued in the same database as the data and run by
+# `manage.py db_worker` (production's default). "immediate": run in-process as soon as it is
+# enqueued, which mail does on commit (development's default, so `make run` needs no worker).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database" if PRODUCTION else "immediate")
+_task_backends = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _task_backends:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'immediate'.")
+TASKS = {"default": {"BACKEND": _task_backends[TASKS_BACKEND], "QUEUES": ["default"]}}
+# A message the mail server refuses is tried again after 1, 2, 4... minutes (at most an hour
+# apart), this many times in all, then kept as failed for the curators to retry from the admin.
+MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)
+MAIL_RETRY_BASE_SECONDS = _env_int("MAIL_RETRY_BASE_SECONDS", 60)
+# Seconds /readyz waits for the database and the cache before it answers 503.
+READYZ_TIMEOUT_SECONDS = float(os.environ.get("READYZ_TIMEOUT_SECONDS", "2"))
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -248,6 +270,8 @@ _smtp_options = {
     "username": os.environ.get("EMAIL_HOST_USER", ""),
     "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
     "use_tls": _env_bool("EMAIL_USE_TLS", True),
+    # A mail server that hangs holds a worker (or, in development, a request) this long at most.
+    "timeout": _env_int("EMAIL_TIMEOUT", 10),
 }
 _mailer_options = {}
 if _email_backend.endswith("smtp.EmailBackend"):

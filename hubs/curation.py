@@ -274,8 +274,12 @@ def curators_group_sync(**kwargs):
     from django.contrib.auth.models import Group, Permission
 
     curators, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
-    curators.permissions.set(
-        Permission.objects.filter(content_type__app_label="hubs").exclude(
-            content_type__model__in=NOT_CURATED
-        )
+    directory = Permission.objects.filter(content_type__app_label="hubs").exclude(
+        content_type__model__in=NOT_CURATED
     )
+    # The queue's task results, to see failed background work and retry it.
+    tasks = Permission.objects.filter(
+        content_type__app_label="django_tasks_database",
+        codename__in=["view_dbtaskresult", "change_dbtaskresult"],
+    )
+    curators.permissions.set(directory | tasks)

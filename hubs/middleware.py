@@ -1,5 +1,5 @@
 """Failing safe: when the shared cache (Redis), which holds the rate limits, is unreachable, and
-when mail cannot be sent after the data is saved."""
+when the mail server does not answer after the data is saved."""
 
 import logging
 
@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import render
 from redis.exceptions import RedisError
 
-from hubs.services import unsent_mail
+from hubs import mailing
 
 logger = logging.getLogger(__name__)
 
@@ -38,23 +38,23 @@ class RateLimitStoreDownMiddleware:
 
 
 class MailFailureMiddleware:
-    """Tell the person when an email of their action could not be sent (the action itself was
-    saved). Placed after MessageMiddleware, so the warning is stored with the response."""
+    """Track the mail a request queues (hubs.mailing), and when the mail server did not take a
+    message, tell the person it is saved and will go later. Placed after MessageMiddleware, so
+    the notice is stored with the response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = unsent_mail.set([])
+        token = mailing.request_mail.set({})
         try:
             response = self.get_response(request)
-            if unsent_mail.get() and hasattr(request, "_messages"):
+            if mailing.request_mail_delayed() and hasattr(request, "_messages"):
                 messages.warning(
                     request,
-                    "We could not send an email just now: our mail server did not answer. "
-                    "Anything you changed is saved, but a message you wrote was not delivered; "
-                    "please try again later.",
+                    "Our mail server did not answer just now. Everything you did is saved, "
+                    "and we will send the email as soon as it answers.",
                 )
         finally:
-            unsent_mail.reset(token)
+            mailing.request_mail.reset(token)
         return response

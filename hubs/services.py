@@ -1,19 +1,15 @@
 """Writes that span several rows or send mail: registering, joining, organizing, signalling.
 
-Each is a plain function with keyword-only arguments inside one transaction; mail leaves only
-after the transaction commits, so a failure never sends word of something that was not saved.
-Mail that cannot be sent (the mail server is down) is logged and never fails the request: the
-data is saved, and the page tells the person the email did not go (see MailFailureMiddleware).
-There is no retry queue yet: a worker is the subject of a separate issue.
+Each is a plain function with keyword-only arguments inside one transaction. Mail is written to
+the outbox in that same transaction and delivered by a task after it commits (hubs.mailing), so
+no word goes out of something that was not saved, and a mail server that is down delays the
+email (tried again with back-off) but never fails the request.
 """
 
-import contextvars
-import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -23,16 +19,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import User
+from hubs import mailing
 from hubs.gazetteer import Resolution
 from hubs.models import Business, Hub, Industry, Interest, Membership
 from hubs.regions import region_for_point
-
-logger = logging.getLogger(__name__)
-
-# Messages that failed to send during the current request (None outside a request).
-unsent_mail: contextvars.ContextVar[list[EmailMessage] | None] = contextvars.ContextVar(
-    "unsent_mail", default=None
-)
 
 
 class ActionRefused(Exception):
@@ -46,35 +36,16 @@ def send_after_commit(
     context: Mapping[str, Any],
     to: Iterable[str],
     reply_to: str | None = None,
+    key: str | None = None,
 ) -> None:
-    """Queue an email for after the current transaction commits."""
-    recipients = sorted({address for address in to if address})
-    if not recipients:
-        return
-    body = render_to_string(template, context)
-    message = EmailMessage(
-        # Names typed by people reach the subject: no line break may end the header early.
-        subject=" ".join(f"[Industry Hubs] {subject}".splitlines()),
-        body=body,
-        to=recipients,
-        reply_to=[reply_to] if reply_to else None,
+    """Put an email in the outbox, to be delivered once the current transaction commits."""
+    mailing.queue(
+        subject=f"[Industry Hubs] {subject}",
+        body=render_to_string(template, context),
+        to=to,
+        reply_to=[reply_to] if reply_to else [],
+        key=key,
     )
-    transaction.on_commit(lambda: _send(message))
-
-
-def mail_failed() -> bool:
-    """Whether an email of the current request could not be sent."""
-    return bool(unsent_mail.get())
-
-
-def _send(message: EmailMessage) -> None:
-    try:
-        message.send()
-    except Exception:  # SMTP errors, refused connections, bad headers: the data is saved.
-        logger.exception("Could not send %r to %s.", message.subject, ", ".join(message.to))
-        failed = unsent_mail.get()
-        if failed is not None:
-            failed.append(message)
 
 
 def owner_emails(business: Business) -> list[str]:

@@ -40,3 +40,9 @@ def _empty_cache():
     yield
     for alias in ("default", "pages"):
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploads and stored share cards go to a folder of the test's own, not the project's."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -10,7 +10,9 @@ from hubs.models.industries import (
     Industry,
     UnmatchedIndustryText,
 )
+from hubs.models.outbox import OutgoingMail
 from hubs.models.places import Place, PlaceName, Region
+from hubs.models.schedule import ScheduledRun
 
 __all__ = [
     "Business",
@@ -26,11 +28,13 @@ __all__ = [
     "Located",
     "Membership",
     "Mention",
+    "OutgoingMail",
     "Partner",
     "Place",
     "PlaceName",
     "Region",
     "Resource",
+    "ScheduledRun",
     "Stage",
     "UnmatchedIndustryText",
     "Update",

@@ -6,9 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from hubs import services
+from hubs import mailing, services
 from hubs.forms import ContactForm, FlagForm, HubFlagForm
 from hubs.models import Business, Flag, Hub
+
+
+def _message_news(sent):
+    """Sent when the mail server took it during the request; else queued for the worker."""
+    if sent:
+        return "Your message is sent. Replies will come to your email."
+    return "Your message is saved and we'll email it. Replies will come to your email."
 
 
 def _contact(request, *, about, recipients, back):
@@ -20,8 +27,7 @@ def _contact(request, *, about, recipients, back):
             services.contact_send(
                 sender=request.user, to=recipients, about=about, **form.cleaned_data
             )
-            if not services.mail_failed():  # Else the page says it was not delivered.
-                messages.success(request, "Your message is sent. Replies will come to your email.")
+            messages.success(request, _message_news(mailing.request_mail_sent()))
             return redirect(back)
     return render(request, "hubs/contact.html", {"form": form, "about": about})
 

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hubs import curation, services
+from hubs import curation, mailing, services
 from hubs.forms import BusinessForm, InviteForm
 from hubs.models import Business, Industry, Membership
 from hubs.nexturl import next_url
@@ -129,8 +129,11 @@ def business_invite(request, slug):
         url=request.build_absolute_uri(reverse("hubs:invite_accept", args=[token])),
         sender=request.user,
     )
-    if not services.mail_failed():  # Else the page says it was not delivered.
-        messages.success(request, f"We sent an invitation to {form.cleaned_data['email']}.")
+    email = form.cleaned_data["email"]
+    if mailing.request_mail_sent():
+        messages.success(request, f"We sent an invitation to {email}.")
+    else:
+        messages.success(request, f"We'll email an invitation to {email}.")
     return redirect(business)
 
 

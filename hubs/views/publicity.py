@@ -1,9 +1,11 @@
 """Pages that spread the word: embeds and badges for members' sites, the press kit, open data,
 robots.txt. Only the embed pages may be framed by other sites."""
 
+from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
@@ -68,17 +70,20 @@ def hub_badge(request, slug):
 
 
 @require_GET
-@cache_control(max_age=3600, public=True)
 def hub_card(request, slug):
+    """The stored card; until the worker has drawn it, the generic one, cached for a minute."""
     hub = get_object_or_404(queries.public_hubs(), slug=slug)
-    png = cards.hub_card_png(
-        name=hub.name,
-        industry=hub.industry.title,
-        region=str(hub.region),
-        stage=hub.get_stage_display(),
-        members=hub.member_count,
-    )
-    return HttpResponse(png, content_type="image/png")
+    path = cards.card_path(hub)
+    if not default_storage.exists(path):
+        cards.render_hub_card.enqueue(hub.pk)  # The immediate backend draws it here and now.
+    if default_storage.exists(path):
+        with default_storage.open(path) as stored:
+            response = HttpResponse(stored.read(), content_type="image/png")
+        patch_cache_control(response, public=True, max_age=3600)
+        return response
+    response = HttpResponse(cards.generic_card_png(), content_type="image/png")
+    patch_cache_control(response, public=True, max_age=60)
+    return response
 
 
 @require_GET

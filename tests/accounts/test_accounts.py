@@ -22,11 +22,14 @@ def _clear_rate_limits():
     cache.clear()
 
 
-def test_signup_sends_a_confirmation_link_that_logs_the_user_in(client):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "new@example.org", "password1": PASSPHRASE, "password2": PASSPHRASE},
-    )
+def test_signup_sends_a_confirmation_link_that_logs_the_user_in(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # Mail leaves the outbox on commit.
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "new@example.org", "password1": PASSPHRASE, "password2": PASSPHRASE},
+        )
 
     assert response["Location"] == "/accounts/confirm-email/"
     assert [m.subject for m in mail.outbox] == ["[Industry Hubs] Please Confirm Your Email Address"]

@@ -6,6 +6,8 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from hubs.models import (
     Business,
@@ -17,9 +19,11 @@ from hubs.models import (
     Interest,
     Membership,
     Mention,
+    OutgoingMail,
     Partner,
     Place,
     Resource,
+    ScheduledRun,
     UnmatchedIndustryText,
     Update,
 )
@@ -29,7 +33,7 @@ from tests.rendered import body
 pytestmark = pytest.mark.django_db
 
 MODELS = list(admin.site._registry)
-READ_ONLY = {UnmatchedIndustryText}
+READ_ONLY = {UnmatchedIndustryText, OutgoingMail, ScheduledRun, DBTaskResult}
 MODEL_IDS = [model._meta.label for model in MODELS]
 
 # Columns curators rely on; a changelist may show more.
@@ -73,6 +77,18 @@ MAKERS = {
     "hubs.Flag": lambda: Flag.objects.create(hub=_demo_hub(), reason="wrong", note="Moved."),
     "hubs.Update": lambda: Update.objects.create(
         hub=_demo_hub(), title="Spring meet-up", body="Twelve makers came."
+    ),
+    "hubs.OutgoingMail": lambda: OutgoingMail.objects.create(
+        key="k1", subject="Hello", body="Hi.", from_email="hi@example.org", to=["a@example.org"]
+    ),
+    "hubs.ScheduledRun": lambda: ScheduledRun.objects.create(
+        name="sweep_mail", last_enqueued_at=timezone.now()
+    ),
+    "django_tasks_database.DBTaskResult": lambda: DBTaskResult.objects.create(
+        task_path="hubs.mailing.deliver_mail",
+        args_kwargs={"args": ["k1"], "kwargs": {}},
+        backend_name="default",
+        run_after=None,  # django-tasks-db's "as soon as possible"
     ),
 }
 

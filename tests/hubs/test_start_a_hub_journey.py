@@ -26,7 +26,9 @@ def _clear_rate_limits():
     cache.clear()
 
 
-def test_start_a_hub_carries_industry_and_place_through_sign_up_and_listing(client):
+def test_start_a_hub_carries_industry_and_place_through_sign_up_and_listing(
+    client, django_capture_on_commit_callbacks
+):
     # Not signed in: log in first, with the way back.
     response = client.get(START)
     login = f"/accounts/login/?next={quote(START, safe='/')}"
@@ -35,10 +37,11 @@ def test_start_a_hub_carries_industry_and_place_through_sign_up_and_listing(clie
     # The log-in page's sign-up link keeps it; sign-up and confirming the email lead back.
     signup_url = client.get(login).context["signup_url"]
     assert signup_url == f"/accounts/signup/?next={quote(START, safe='')}"
-    response = client.post(
-        signup_url,
-        {"email": "new@example.org", "password1": PASSPHRASE, "password2": PASSPHRASE},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # Mail leaves the outbox on commit.
+        response = client.post(
+            signup_url,
+            {"email": "new@example.org", "password1": PASSPHRASE, "password2": PASSPHRASE},
+        )
     assert response["Location"] == "/accounts/confirm-email/"
     link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[0].body)[1]
     assert client.post(link)["Location"] == START
