@@ -27,6 +27,8 @@ from hubs.models import Hub
 from tests.factories import make_hub
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The replica alias is added to DATABASES for the test, on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 
 
 @pytest.fixture
