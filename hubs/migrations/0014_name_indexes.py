@@ -29,7 +29,7 @@ def drop_trigram_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hubs", "0012_outbox_and_schedule"),
+        ("hubs", "0013_claims"),
     ]
 
     operations = [
