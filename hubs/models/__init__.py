@@ -10,6 +10,7 @@ from hubs.models.industries import (
     Industry,
     UnmatchedIndustryText,
 )
+from hubs.models.meetings import CalendarFeed, Meeting, MeetingSeries, Rsvp
 from hubs.models.outbox import OutgoingMail
 from hubs.models.places import Place, PlaceName, Region
 from hubs.models.schedule import ScheduledRun
@@ -17,6 +18,7 @@ from hubs.models.schedule import ScheduledRun
 __all__ = [
     "Business",
     "BusinessRedirect",
+    "CalendarFeed",
     "Connection",
     "Flag",
     "Hub",
@@ -26,6 +28,8 @@ __all__ = [
     "Industry",
     "Interest",
     "Located",
+    "Meeting",
+    "MeetingSeries",
     "Membership",
     "Mention",
     "OutgoingMail",
@@ -34,6 +38,7 @@ __all__ = [
     "PlaceName",
     "Region",
     "Resource",
+    "Rsvp",
     "ScheduledRun",
     "Stage",
     "UnmatchedIndustryText",
