@@ -1,5 +1,5 @@
-"""The curators' view of meetings: series, meetings with their answers, and calendar feeds
-(tokens hidden: a curator resets one, never reads it)."""
+"""The curators' view of meetings: series, meetings with their answers, RSVPs, and calendar
+feeds (tokens hidden: a curator resets one, never reads it)."""
 
 from django.contrib import admin
 
@@ -26,6 +26,15 @@ class MeetingAdmin(admin.ModelAdmin):
     readonly_fields = ["reminded_at", "created_at", "updated_at"]
     inlines = [RsvpInline]
     list_select_related = ["hub"]
+
+
+@admin.register(Rsvp)
+class RsvpAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "user", "answer", "answered_at"]
+    list_filter = ["answer"]
+    search_fields = ["meeting__title", "user__email"]
+    autocomplete_fields = ["meeting", "user"]
+    list_select_related = ["meeting", "user"]
 
 
 @admin.register(MeetingSeries)
