@@ -13,6 +13,7 @@ from hubs.models import (
     Business,
     BusinessRedirect,
     CalendarFeed,
+    Claim,
     Flag,
     Hub,
     HubRedirect,
@@ -37,7 +38,14 @@ from tests.rendered import body
 pytestmark = pytest.mark.django_db
 
 MODELS = list(admin.site._registry)
-READ_ONLY = {UnmatchedIndustryText, OutgoingMail, ScheduledRun, DBTaskResult, CalendarFeed}
+READ_ONLY = {
+    UnmatchedIndustryText,
+    OutgoingMail,
+    ScheduledRun,
+    DBTaskResult,
+    Claim,
+    CalendarFeed,
+}
 MODEL_IDS = [model._meta.label for model in MODELS]
 
 # Columns curators rely on; a changelist may show more.
@@ -79,6 +87,14 @@ MAKERS = {
         old_slug="old-business", business=_demo_business()
     ),
     "hubs.Flag": lambda: Flag.objects.create(hub=_demo_hub(), reason="wrong", note="Moved."),
+    "hubs.Claim": lambda: Claim.objects.create(
+        claimant=make_user(),
+        hub=_demo_hub(),
+        organizing_business=_demo_business(),
+        role="Founder",
+        verification=Claim.Verification.NOTE,
+        note="Call the number on our website.",
+    ),
     "hubs.Update": lambda: Update.objects.create(
         hub=_demo_hub(), title="Spring meet-up", body="Twelve makers came."
     ),
