@@ -72,7 +72,7 @@ def fill_time_zones(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hubs", "0013_claims"),
+        ("hubs", "0014_name_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
