@@ -234,6 +234,8 @@ ACCOUNT_RATE_LIMITS = {
     "invite": "5/h/user,20/d/user",
     "flag": "10/h/user,30/d/user",
     "upload": "10/h/user,30/d/user",
+    # A claim may mail a work address and always reaches the curators.
+    "claim": "5/h/user,10/d/user",
 }
 
 # "default" holds the rate-limit counters (allauth reads them there) and the directory version,
