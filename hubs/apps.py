@@ -30,6 +30,7 @@ class HubsConfig(AppConfig):
             models.Mention,
             models.Update,
             models.Interest,
+            models.Meeting,  # Hub pages list them; cards say when the next one is.
         ]
         for model in shown:
             post_save.connect(bump_directory_version, sender=model, dispatch_uid=f"page-{model}")
