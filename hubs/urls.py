@@ -1,7 +1,7 @@
 from django.urls import path
 
 from hubs.feeds import HubNewsFeed, NewHubsFeed
-from hubs.views import contact, details, organizers, owners, public, publicity
+from hubs.views import contact, details, online, organizers, owners, public, publicity
 
 app_name = "hubs"
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("start-a-hub/", organizers.hub_create, name="hub_create"),
     path("hubs/<slug:slug>/join/", organizers.hub_join, name="hub_join"),
     path("hubs/<slug:slug>/manage/", organizers.hub_manage, name="hub_manage"),
+    path("hubs/<slug:slug>/meets/", online.hub_meets, name="hub_meets"),
     path("hubs/<slug:slug>/resubmit/", organizers.hub_resubmit, name="hub_resubmit"),
     path("hubs/<slug:slug>/contact/", contact.contact_hub, name="hub_contact"),
     path("hubs/<slug:slug>/partners/", organizers.partner_add, name="partner_add"),

@@ -56,6 +56,16 @@ def make_hub(**overrides):
     return Hub.objects.create(**values)
 
 
+def make_online_hub(*, covering=(), worldwide=False, **overrides):
+    """An approved online hub without a home base unless given one, covering ``covering``
+    (regions) or the world."""
+    values = {"mode": Hub.Mode.ONLINE, "latitude": None, "longitude": None, "region": None}
+    values.update(overrides)
+    hub = make_hub(covers_worldwide=worldwide, **values)
+    hub.covered_regions.set(covering)
+    return hub
+
+
 def make_business(**overrides):
     n = next(_sequence)
     values = {"name": f"Test Business {n}", "city": "Testville"}
