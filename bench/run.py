@@ -70,6 +70,15 @@ def _arguments(argv):
     parser.add_argument("--skip-places", action="store_true", help="skip the gazetteer")
     parser.add_argument("--skip-imports", action="store_true", help="skip the CSV import")
     parser.add_argument(
+        "--demo-data",
+        action="store_true",
+        help="HTTP throughput on the demo site alone, without the generated 100k hubs",
+    )
+    parser.add_argument(
+        "--http-seconds", type=int, help="seconds of wrk per page and round (default 15)"
+    )
+    parser.add_argument("--http-rounds", type=int, help="rounds of wrk per page (default 3)")
+    parser.add_argument(
         "--databases",
         type=_database_names,
         default="sqlite,postgres",
@@ -204,17 +213,21 @@ def _throughput(profile, args, notes):
         _note(notes, f"HTTP throughput skipped: PostgreSQL is unreachable ({problem}).")
         return None
     try:
-        with databases.postgres_database(args.postgres, keep=args.keep_db) as url:
+        with (
+            databases.postgres_database(args.postgres, keep=args.keep_db) as url,
+            tempfile.TemporaryDirectory(prefix="bench-paths-") as tmp,
+        ):
             return phase.run(
                 "bench.throughput:measure",
                 database_url=url,
-                hubs=profile.http_hubs,
-                businesses=profile.http_businesses,
-                seconds=profile.wrk_seconds,
-                rounds=profile.rounds,
+                hubs=0 if args.demo_data else profile.http_hubs,
+                businesses=0 if args.demo_data else profile.http_businesses,
+                seconds=args.http_seconds or profile.wrk_seconds,
+                rounds=args.http_rounds or profile.rounds,
                 threads=WRK_THREADS,
                 connections=WRK_CONNECTIONS,
                 workers=GUNICORN_WORKERS,
+                directory=tmp,
             )
     except phase.PhaseFailed as error:
         _note(notes, f"HTTP throughput failed: {error} (see its output).")

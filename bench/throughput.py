@@ -2,11 +2,14 @@
 
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management import call_command
@@ -17,19 +20,28 @@ from django.test.utils import CaptureQueriesContext
 from bench import loading, synthetic, wrk
 from bench.phase import PROJECT_DIR, child_env, progress
 from hubs.demo import seed_demo
+from hubs.forms import RADIUS_CHOICES
 from hubs.models import Business, Hub, Industry, Membership, Place, Region
+from tests.hubs.industry_words import WORDS
 
 SEED = 2022
 CITIES = 3000  # The most populous gazetteer cities, as centres of the generated directory.
 HUBS_WITH_MEMBERS = 0.15
 MEMBERS_PER_HUB = (3, 30)
 MEMBER_SPREAD_KM = 15.0
-# (label, path, text the page must contain: proof that it did its work).
+# (label, path, text the page must contain: proof that it did its work). A path of None: every
+# request a different one, from the file that ``_unique_paths`` writes for that label.
+NEW_SEARCHES, GEOJSON_NEW = "New searches (every URL once)", "GeoJSON API (every URL once)"
 PAGES = [
     ("Minimal (base.html)", "/bench/minimal/", "Industry Hubs"),
     ("Search", "/search/?industry=sporting+goods&near=Ogden%2C+UT", "Ogden Outdoor Products"),
     ("Hub page", "/hubs/ogden-outdoor-products/", "Ogden Outdoor Products"),
+    (NEW_SEARCHES, None, 'id="results-heading"'),
+    ("GeoJSON API", "/hubs.geojson?industry=339920&near=Ogden%2C+UT", "Ogden Outdoor Products"),
+    (GEOJSON_NEW, None, "FeatureCollection"),
 ]
+UNIQUE_PATHS = 200_000  # More than any run asks for: a path is never asked twice.
+SEARCH_PLACES = 700  # The most populous towns, as visitors type them ("Ogden, UT").
 
 
 def _load_directory(*, hubs, businesses):
@@ -39,6 +51,8 @@ def _load_directory(*, hubs, businesses):
     spread like the hubs do.
     """
     seed_demo(log=progress)
+    if not hubs and not businesses:
+        return _counts()
     region = Region.objects.create(
         name="Benchmark data",
         slug="benchmark-data",
@@ -85,6 +99,10 @@ def _load_directory(*, hubs, businesses):
         Membership, loading.MEMBERSHIP_COLUMNS, loading.membership_rows(pairs, rng=rng)
     )
     loading.analyze()
+    return _counts()
+
+
+def _counts():
     return {
         "hubs": Hub.objects.approved().count(),
         "businesses": Business.objects.count(),
@@ -93,17 +111,53 @@ def _load_directory(*, hubs, businesses):
     }
 
 
+def _unique_paths(directory):
+    """label -> a file of paths, each a search nobody made before: what people type for their
+    industry (the matcher's test words) near one of the most populous towns, within each offered
+    radius, shuffled; and the GeoJSON API's industries by code near the same towns."""
+    rng = synthetic.seeded(SEED, "unique paths")
+    towns = [
+        place.label
+        for place in Place.objects.filter(kind=Place.Kind.CITY).order_by("-population")[
+            :SEARCH_PLACES
+        ]
+    ]
+    radii = RADIUS_CHOICES
+    words = [text for text, _ in WORDS]
+    codes = list(Industry.objects.filter(children=None).values_list("code", flat=True))
+    combinations = len(words) * len(towns) * len(radii)
+    picks = rng.sample(range(combinations), min(UNIQUE_PATHS, combinations))
+    searches, features = [], []
+    for pick in picks:
+        word, rest = divmod(pick, len(towns) * len(radii))
+        town, radius = divmod(rest, len(radii))
+        near = {"near": towns[town], "radius": radii[radius]}
+        searches.append("/search/?" + urlencode({"industry": words[word], **near}))
+        geojson = {"industry": rng.choice(codes), "near": towns[town], "radius_km": radii[radius]}
+        features.append("/hubs.geojson?" + urlencode(geojson))
+    files = {}
+    for label, paths in [(NEW_SEARCHES, searches), (GEOJSON_NEW, features)]:
+        files[label] = Path(directory) / f"{len(files)}.txt"
+        files[label].write_text("\n".join(paths) + "\n")
+    return files
+
+
 @override_settings(PAGE_CACHE_SECONDS=0)
-def _profile(path, *, repeat=20):
-    """The page in-process, never from the page cache: its mean response time, then one
-    request's statements, each timed."""
+def _profile(paths, *, repeat=20):
+    """The page in-process, never from the page cache: its mean and median response time over
+    ``repeat`` requests (of the same path, or of ``repeat`` different ones), then one request's
+    statements, each timed."""
     client = Client()
+    paths = paths * repeat if len(paths) == 1 else paths[:repeat]
+    path = paths[0]
     for _ in range(3):
         client.get(path)  # Warm the caches first.
-    start = time.perf_counter()
-    for _ in range(repeat):
-        client.get(path)
-    mean_ms = (time.perf_counter() - start) * 1000 / repeat
+    times = []
+    for each in paths:
+        start = time.perf_counter()
+        client.get(each)
+        times.append((time.perf_counter() - start) * 1000)
+    mean_ms, p50_ms = statistics.fmean(times), statistics.median(times)
 
     timings = []
 
@@ -126,7 +180,17 @@ def _profile(path, *, repeat=20):
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
             plan = "\n".join(row[0] for row in cursor.fetchall())
-    return {"status": response.status_code, "ms": mean_ms, "statements": statements, "plan": plan}
+    return {
+        "status": response.status_code,
+        "ms": mean_ms,
+        "p50_ms": p50_ms,
+        "statements": statements,
+        "plan": plan,
+    }
+
+
+def _last_path(paths_file):
+    return paths_file.read_text().split()[-1]
 
 
 def _free_port():
@@ -177,26 +241,45 @@ def _gunicorn(*, workers, env):
             server.wait()
 
 
-def _load_pages(base_url, *, rounds, threads, connections, seconds):
-    """wrk on each page in turn, ``rounds`` times: path -> the figures of each round.
+def _load_pages(base_url, *, rounds, threads, connections, seconds, unique):
+    """wrk on each page in turn, ``rounds`` times: label -> the figures of each round.
 
-    Taking turns spreads any load from other processes over all pages alike.
+    Taking turns spreads any load from other processes over all pages alike. A page of unique
+    paths (``unique``: label -> file) never asks for a path twice, warm-up included.
     """
     options = {"threads": threads, "connections": connections}
-    for _, path, proof in PAGES:
-        status, body = _get(base_url + path)
+    next_line = dict.fromkeys(unique, 1)
+
+    def load(label, path, seconds):
+        if path is not None:
+            return wrk.run(base_url + path, seconds=seconds, **options)
+        figures = wrk.run(
+            base_url + "/",
+            seconds=seconds,
+            paths_file=unique[label],
+            first_line=next_line[label],
+            **options,
+        )
+        next_line[label] += figures["requests"] + connections  # Those in flight at the end.
+        return figures
+
+    for label, path, proof in PAGES:
+        first = path or unique[label].read_text().split("\n", 1)[0]
+        status, body = _get(base_url + first)
         if status != 200 or proof not in body:
-            raise RuntimeError(f"{path} answered {status} without “{proof}”")
-        wrk.run(base_url + path, seconds=min(3, seconds), **options)  # Warm-up.
-    runs = {path: [] for _, path, _ in PAGES}
+            raise RuntimeError(f"{first} answered {status} without “{proof}”")
+        load(label, path, min(3, seconds))  # Warm-up.
+    runs = {label: [] for label, _, _ in PAGES}
     for round_number in range(1, rounds + 1):
         for label, path, _ in PAGES:
-            load = wrk.run(base_url + path, seconds=seconds, **options)
-            runs[path].append(load)
+            figures = load(label, path, seconds)
+            runs[label].append(figures)
             progress(
-                f"round {round_number}, {label}: {load['requests_per_s']:.1f} requests/s, "
-                f"p99 {load['p99_ms']:.1f} ms"
+                f"round {round_number}, {label}: {figures['requests_per_s']:.1f} requests/s, "
+                f"p99 {figures['p99_ms']:.1f} ms"
             )
+    if any(line > UNIQUE_PATHS for line in next_line.values()):
+        raise RuntimeError("The run asked for more unique paths than were written.")
     return runs
 
 
@@ -212,12 +295,21 @@ def _page_cache_modes():
     return [(f"on ({seconds} s)", {}), ("off", {"PAGE_CACHE_SECONDS": "0"})]
 
 
-def measure(*, hubs, businesses, seconds, rounds, threads, connections, workers):
-    """Load the directory, profile each page in-process, then load each page with wrk."""
+def measure(*, hubs, businesses, seconds, rounds, threads, connections, workers, directory):
+    """Load the directory, profile each page in-process, then load each page with wrk.
+
+    ``hubs`` and ``businesses`` of 0: the demo site alone.
+    """
     progress("PostgreSQL: migrating and loading the demo site")
     call_command("migrate", interactive=False, verbosity=0)
     counts = _load_directory(hubs=hubs, businesses=businesses)
-    profiles = {label: _profile(path) for label, path, _ in PAGES}
+    unique = _unique_paths(directory)
+    profiles = {}
+    for label, path, _ in PAGES:
+        # In-process, the unique pages take paths from the end of their file: wrk never reaches
+        # them, so each stays a search nobody made before.
+        paths = [path] if path else unique[label].read_text().split()[-50:]
+        profiles[label] = _profile(paths, repeat=20 if path else 50)
     connection.close()
 
     modes = []
@@ -228,15 +320,26 @@ def measure(*, hubs, businesses, seconds, rounds, threads, connections, workers)
         )
         with _gunicorn(workers=workers, env=env) as base_url:
             runs = _load_pages(
-                base_url, rounds=rounds, threads=threads, connections=connections, seconds=seconds
+                base_url,
+                rounds=rounds,
+                threads=threads,
+                connections=connections,
+                seconds=seconds,
+                unique=unique,
             )
-            sizes = {path: len(_get(base_url + path)[1]) for _, path, _ in PAGES}
+            sizes = {
+                label: len(_get(base_url + (path or _last_path(unique[label])))[1])
+                for label, path, _ in PAGES
+            }
         pages = []
         for label, path, _ in PAGES:
-            best = max(runs[path], key=lambda load: load["requests_per_s"])
-            rates = [load["requests_per_s"] for load in runs[path]]
+            best = max(runs[label], key=lambda load: load["requests_per_s"])
+            rates = [load["requests_per_s"] for load in runs[label]]
+            shown = path or f"{len(unique[label].read_text().split()):,} paths, e.g. " + (
+                _last_path(unique[label])
+            )
             pages.append(
-                {"label": label, "path": path, "bytes": sizes[path], **best, "rounds": rates}
+                {"label": label, "path": shown, "bytes": sizes[label], **best, "rounds": rates}
             )
         modes.append({"cache": cache, "pages": pages})
     return {

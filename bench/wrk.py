@@ -3,6 +3,7 @@
 import re
 import subprocess
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 _LATENCY = re.compile(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s|m)\s*$", re.MULTILINE)
@@ -35,11 +36,23 @@ def parse(report):
     )
 
 
-def run(url, *, threads, connections, seconds):
-    """Load ``url`` (on 127.0.0.1 only) for ``seconds``; returns the figures as a dict."""
+UNIQUE_PATHS_SCRIPT = Path(__file__).resolve().parent / "unique_paths.lua"
+
+
+def run(url, *, threads, connections, seconds, paths_file=None, first_line=1):
+    """Load ``url`` (on 127.0.0.1 only) for ``seconds``; returns the figures as a dict.
+
+    With ``paths_file``, every request asks for a different path of that file (one a line),
+    from ``first_line`` on, on the server of ``url``.
+    """
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError(f"The benchmark only loads pages on 127.0.0.1, not {url}.")
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if paths_file:
+        command += ["-s", str(UNIQUE_PATHS_SCRIPT), url, "--"]
+        command += [str(paths_file), str(first_line), str(threads)]
+    else:
+        command.append(url)
     finished = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=seconds + 60
     )

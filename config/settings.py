@@ -94,6 +94,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the balancer's /healthz and /readyz need no allowed host, HTTPS or session.
     "hubs.health.HealthCheckMiddleware",
+    # Which database a request reads from (removes itself without a replica).
+    "config.db_router.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,13 +136,52 @@ TEMPLATES = [
 # Form widgets may use the project's templates (the admin's map widget does).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=_env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+# PostgreSQL connections: kept open CONN_MAX_AGE seconds, or taken from a psycopg 3 pool of
+# DATABASE_POOL_MAX_SIZE per process (DATABASE_POOL), each checked before use; while the primary
+# restarts, a request waits up to DATABASE_POOL_TIMEOUT seconds for a connection rather than
+# failing at once. Behind PgBouncer in transaction mode (DATABASE_PGBOUNCER),
+# server-side cursors cannot outlive a transaction, so Django must not use them.
+DATABASE_POOL = _env_bool("DATABASE_POOL", False)
+DATABASE_PGBOUNCER = _env_bool("DATABASE_PGBOUNCER", False)
+
+
+def _database(url, *, pool=DATABASE_POOL, **options):
+    database = dj_database_url.parse(
+        url,
+        conn_max_age=0 if pool else _env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
         conn_health_checks=True,
     )
+    if pool and database["ENGINE"].endswith("postgresql"):
+        from psycopg_pool import ConnectionPool
+
+        options["pool"] = {
+            "min_size": 1,
+            "max_size": _env_int("DATABASE_POOL_MAX_SIZE", 4),
+            "timeout": _env_int("DATABASE_POOL_TIMEOUT", 10),
+            "check": ConnectionPool.check_connection,
+        }
+    database["OPTIONS"] = {**database.get("OPTIONS", {}), **options}
+    database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
+    return database
+
+
+DATABASES = {
+    "default": _database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
+# A streaming replica of the primary (config/db_router.py): anonymous visitors' pages read from
+# it; whoever wrote in the last READ_YOUR_WRITES_SECONDS reads from the primary; a replica that
+# is down or more than REPLICA_MAX_LAG_SECONDS behind (checked every REPLICA_CHECK_SECONDS per
+# process) is left aside until it catches up. Unset: everything reads from the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    # A replica that does not answer must not hold a request long: the primary is the fallback.
+    # So no pool, which would wait for a connection: a refused one fails at once.
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL, pool=False, connect_timeout=2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+READ_YOUR_WRITES_SECONDS = _env_int("READ_YOUR_WRITES_SECONDS", 10)
+REPLICA_MAX_LAG_SECONDS = _env_int("REPLICA_MAX_LAG_SECONDS", 5)
+REPLICA_CHECK_SECONDS = _env_int("REPLICA_CHECK_SECONDS", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -193,6 +234,8 @@ ACCOUNT_RATE_LIMITS = {
     "invite": "5/h/user,20/d/user",
     "flag": "10/h/user,30/d/user",
     "upload": "10/h/user,30/d/user",
+    # A claim may mail a work address and always reaches the curators.
+    "claim": "5/h/user,10/d/user",
 }
 
 # "default" holds the rate-limit counters (allauth reads them there) and the directory version,

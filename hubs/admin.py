@@ -19,6 +19,7 @@ from hubs.importers import BusinessResource, HubResource, ResourceResource
 from hubs.models import (
     Business,
     BusinessRedirect,
+    Claim,
     Flag,
     Hub,
     HubRedirect,
@@ -217,6 +218,9 @@ class HubAdmin(LocatedAdmin, CsvImportAdmin, SimpleHistoryAdmin):
             "pending": pending,
             "flags": Flag.objects.filter(resolved_at__isnull=True).select_related(
                 "hub", "business", "created_by", "duplicate_of"
+            ),
+            "claims": Claim.objects.pending().select_related(
+                "claimant", "hub", "business", "organizing_business"
             ),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }

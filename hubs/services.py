@@ -30,6 +30,10 @@ class ActionRefused(Exception):
     """A request that the rules refuse; its message is shown to the person."""
 
 
+class ListingUnclaimed(ActionRefused):
+    """A message or a request to a listing nobody runs on the site: it would reach no one."""
+
+
 def send_after_commit(
     *,
     subject: str,
@@ -202,6 +206,11 @@ def membership_request(*, hub: Hub, business: Business, connections: str, user: 
     """Ask to join ``hub`` with ``business``; a double click gives one request."""
     if not hub.is_approved:
         raise ActionRefused("This hub is not open to members yet.")
+    organizers = organizer_emails(hub)
+    if not organizers:
+        raise ListingUnclaimed(
+            f"Nobody runs {hub.name} on the site yet: a request to join would reach no one."
+        )
     if not covers(hub, business):
         raise ActionRefused(
             f"{hub.name} meets online for members in {hub.coverage_label}; "
@@ -222,7 +231,7 @@ def membership_request(*, hub: Hub, business: Business, connections: str, user: 
             subject=f"{business.name} asks to join {hub.name}",
             template="emails/membership_requested.txt",
             context={"hub": hub, "business": business, "membership": membership},
-            to=organizer_emails(hub),
+            to=organizers,
             reply_to=user.email,
         )
     return membership
@@ -389,12 +398,18 @@ def interests_near(
 def contact_send(
     *, sender: User, to: Iterable[str], subject: str, message: str, about: Business | Hub
 ) -> None:
-    """Email a business's owners or a hub's organizers, with replies going to the sender."""
+    """Email a business's owners or a hub's organizers, with replies going to the sender.
+
+    With nobody to write to (a listing nobody runs on the site), nothing is sent and the
+    person is told so: never "sent" for a message that went nowhere."""
+    recipients = [address for address in to if address]
+    if not recipients:
+        raise ListingUnclaimed(f"Nobody runs {about.name} on the site yet: nothing was sent.")
     send_after_commit(
         subject=subject,
         template="emails/contact.txt",
         context={"sender": sender, "message": message, "about": about},
-        to=to,
+        to=recipients,
         reply_to=sender.email,
     )
 

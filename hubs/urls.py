@@ -1,7 +1,7 @@
 from django.urls import path
 
 from hubs.feeds import HubNewsFeed, NewHubsFeed
-from hubs.views import contact, details, online, organizers, owners, public, publicity
+from hubs.views import claims, contact, details, online, organizers, owners, public, publicity
 
 app_name = "hubs"
 
@@ -37,6 +37,11 @@ urlpatterns = [
     path("memberships/<int:pk>/role/", organizers.membership_role, name="membership_role"),
     path("memberships/<int:pk>/leave/", owners.membership_leave, name="membership_leave"),
     path("interest/", owners.interest_add, name="interest_add"),
+    path("hubs/<slug:slug>/claim/", claims.claim_hub, name="hub_claim"),
+    path("businesses/<slug:slug>/claim/", claims.claim_business, name="business_claim"),
+    path("claims/verify/<str:token>/", claims.claim_verify, name="claim_verify"),
+    path("hubs/<slug:slug>/notify-curators/", claims.notify_hub, name="hub_notify"),
+    path("businesses/<slug:slug>/notify-curators/", claims.notify_business, name="business_notify"),
     path("hubs/<slug:slug>/flag/", contact.flag_hub, name="hub_flag"),
     path("businesses/<slug:slug>/flag/", contact.flag_business, name="business_flag"),
     path("confirm/<str:token>/", owners.confirm_listing, name="confirm_listing"),

@@ -2,6 +2,7 @@
 
 from hubs.models.base import Located, unique_slug
 from hubs.models.businesses import Business, Resource
+from hubs.models.claims import Claim
 from hubs.models.community import Connection, Interest, Membership, Mention, Partner, Update
 from hubs.models.curation import BusinessRedirect, Flag, HubRedirect
 from hubs.models.hubs import Hub, HubQuerySet, Stage, stage_for_members
@@ -17,6 +18,7 @@ from hubs.models.schedule import ScheduledRun
 __all__ = [
     "Business",
     "BusinessRedirect",
+    "Claim",
     "Connection",
     "Flag",
     "Hub",

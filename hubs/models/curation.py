@@ -39,6 +39,7 @@ class Flag(models.Model):
         SPAM = "spam", "Spam or not a real listing"
         STALE = "stale", "Not confirmed by its organizers"
         DUPLICATE = "duplicate", "A duplicate of another hub"
+        UNCLAIMED = "unclaimed", "Nobody runs it on the site, and someone wants to reach it"
 
     hub = models.ForeignKey(
         Hub, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"

@@ -1,5 +1,6 @@
 """Pages where signed-in visitors write to a business's owners or a hub's organizers, or report
-a listing to the curators; both within a per-user rate."""
+a listing to the curators; both within a per-user rate. A listing nobody runs on the site gets
+no message form: its page says so and offers to claim it or to notify the curators."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,8 @@ from django.views.decorators.http import require_http_methods
 from hubs import mailing, services
 from hubs.forms import ContactForm, FlagForm, HubFlagForm
 from hubs.models import Business, Flag, Hub
+from hubs.services import ActionRefused
+from hubs.views.claims import unclaimed
 
 
 def _message_news(sent):
@@ -19,16 +22,22 @@ def _message_news(sent):
 
 
 def _contact(request, *, about, recipients, back):
+    if not recipients:
+        return unclaimed(request, about, wanted="message")
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not services.within_rate_limit(request, "contact"):
             form.add_error(None, "You have sent many messages recently; please try again later.")
         else:
-            services.contact_send(
-                sender=request.user, to=recipients, about=about, **form.cleaned_data
-            )
-            messages.success(request, _message_news(mailing.request_mail_sent()))
-            return redirect(back)
+            try:
+                services.contact_send(
+                    sender=request.user, to=recipients, about=about, **form.cleaned_data
+                )
+            except ActionRefused as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _message_news(mailing.request_mail_sent()))
+                return redirect(back)
     return render(request, "hubs/contact.html", {"form": form, "about": about})
 
 

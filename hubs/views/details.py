@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from hubs import builder, queries
+from hubs import builder, claims, queries
 from hubs.forms import remembered_unit
 from hubs.models import (
     Business,
@@ -114,8 +114,8 @@ def _visitor_memberships(request, hub):
 @cache_for_visitors()
 def hub_detail(request, slug):
     hub = (
-        Hub.objects.select_related("industry", "region", "region__parent", "region__parent__parent")
-        .filter(slug=slug)
+        claims.with_owner_on_site(Hub.objects.filter(slug=slug))
+        .select_related("industry", "region", "region__parent", "region__parent__parent")
         .first()
     )
     if hub is None:  # A hub merged into another keeps its old address.
@@ -242,8 +242,8 @@ def region_detail(request, slug):
 @cache_for_visitors()
 def business_detail(request, slug):
     business = (
-        Business.objects.select_related("industry", "region", "region__parent")
-        .filter(slug=slug)
+        claims.with_owner_on_site(Business.objects.filter(slug=slug))
+        .select_related("industry", "region", "region__parent")
         .first()
     )
     if business is None:

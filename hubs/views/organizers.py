@@ -26,7 +26,8 @@ from hubs.forms import (
     remembered_unit,
 )
 from hubs.models import Hub, Membership
-from hubs.services import ActionRefused
+from hubs.services import ActionRefused, ListingUnclaimed
+from hubs.views.claims import unclaimed
 from hubs.views.editing import refused, save_image, upload_allowed
 
 
@@ -117,6 +118,8 @@ def hub_create(request):
 @require_http_methods(["GET", "POST"])
 def hub_join(request, slug):
     hub = get_object_or_404(Hub.objects.approved(), slug=slug)
+    if not services.organizer_emails(hub):
+        return unclaimed(request, hub, wanted="join")
     form = JoinForm(request.POST or None, user=request.user, hub=hub)
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,6 +129,8 @@ def hub_join(request, slug):
                 connections=form.cleaned_data["connections"],
                 user=request.user,
             )
+        except ListingUnclaimed:
+            return unclaimed(request, hub, wanted="join")
         except ActionRefused as error:
             return refused(request, error, hub)
         messages.success(request, "Your request is sent; the organizers will answer it.")

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from hubs.models import (
     Business,
     BusinessRedirect,
+    Claim,
     Flag,
     Hub,
     HubRedirect,
@@ -33,7 +34,7 @@ from tests.rendered import body
 pytestmark = pytest.mark.django_db
 
 MODELS = list(admin.site._registry)
-READ_ONLY = {UnmatchedIndustryText, OutgoingMail, ScheduledRun, DBTaskResult}
+READ_ONLY = {UnmatchedIndustryText, OutgoingMail, ScheduledRun, DBTaskResult, Claim}
 MODEL_IDS = [model._meta.label for model in MODELS]
 
 # Columns curators rely on; a changelist may show more.
@@ -75,6 +76,14 @@ MAKERS = {
         old_slug="old-business", business=_demo_business()
     ),
     "hubs.Flag": lambda: Flag.objects.create(hub=_demo_hub(), reason="wrong", note="Moved."),
+    "hubs.Claim": lambda: Claim.objects.create(
+        claimant=make_user(),
+        hub=_demo_hub(),
+        organizing_business=_demo_business(),
+        role="Founder",
+        verification=Claim.Verification.NOTE,
+        note="Call the number on our website.",
+    ),
     "hubs.Update": lambda: Update.objects.create(
         hub=_demo_hub(), title="Spring meet-up", body="Twelve makers came."
     ),

@@ -408,8 +408,15 @@ def _owner_of(business):
     return user
 
 
+def _run_on_the_site(hub):
+    """Give the hub an organizer with an owner on the site, so requests to join reach one."""
+    organizer = make_membership(hub=hub, role=Membership.Role.ORGANIZER)
+    _owner_of(organizer.business)
+    return hub
+
+
 def test_a_business_inside_the_coverage_joins_an_online_hub(client, nebraska):
-    hub = Hub.objects.get(name=BREWERS)
+    hub = _run_on_the_site(Hub.objects.get(name=BREWERS))
     business = make_business(industry=hub.industry, region=nebraska)
     client.force_login(_owner_of(business))
 
@@ -420,7 +427,7 @@ def test_a_business_inside_the_coverage_joins_an_online_hub(client, nebraska):
 
 
 def test_a_business_outside_the_coverage_is_told_why_and_nothing_is_saved(client):
-    hub = Hub.objects.get(name=BREWERS)
+    hub = _run_on_the_site(Hub.objects.get(name=BREWERS))
     business = make_business(industry=hub.industry, region=region("utah-us"))
     client.force_login(_owner_of(business))
 
@@ -436,7 +443,7 @@ def test_a_business_outside_the_coverage_is_told_why_and_nothing_is_saved(client
 
 
 def test_a_worldwide_hub_takes_members_from_anywhere():
-    hub = make_online_hub(worldwide=True)
+    hub = _run_on_the_site(make_online_hub(worldwide=True))
     business = make_business(industry=hub.industry)
 
     membership = services.membership_request(
