@@ -233,6 +233,8 @@ ACCOUNT_RATE_LIMITS = {
     # Ours, counted the same way: invitations mail any address, flags reach the curators.
     "invite": "5/h/user,20/d/user",
     "flag": "10/h/user,30/d/user",
+    # An organizer's messages to a meeting's attendees.
+    "message_attendees": "5/h/user,20/d/user",
     "upload": "10/h/user,30/d/user",
     # A claim may mail a work address and always reaches the curators.
     "claim": "5/h/user,10/d/user",

@@ -4,7 +4,7 @@ provinces, typed as the gazetteer knows them and stored as the hub's covered reg
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from hubs import regions
+from hubs import gazetteer, regions
 from hubs.gazetteer import Resolution
 from hubs.models import Business, Hub, Place, Region
 
@@ -42,6 +42,14 @@ class Coverage:
             if place not in areas:
                 areas.append(place)
         return cls(worldwide=worldwide, areas=() if worldwide else tuple(areas))
+
+    def time_zone(self) -> str:
+        """Where meetings are timed without a home base: the time zone at the centre of the
+        first area (a country's or state's), or UTC for a worldwide hub."""
+        if self.worldwide or not self.areas:
+            return "UTC"
+        lat, lng = self.areas[0].point
+        return gazetteer.time_zone_at(lat=lat, lng=lng)
 
     def regions(self) -> list[Region]:
         """The country and state regions of the areas, created from the gazetteer when

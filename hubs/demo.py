@@ -130,6 +130,7 @@ def load_hubs(industries):
                 "region": region,
                 "latitude": entry["lat"],
                 "longitude": entry["lng"],
+                "time_zone": gazetteer.time_zone_at(lat=entry["lat"], lng=entry["lng"]),
                 "description": entry["description"],
                 "website": entry.get("website") or "",
                 "founded_year": entry.get("founded"),
@@ -151,6 +152,11 @@ def load_online_hubs(industries):
     for entry in entries:
         base = gazetteer.resolve(entry["home_base"]) if entry["home_base"] else None
         point = base.point if base else None
+        coverage = Coverage.of([gazetteer.resolve(text) for text in entry["coverage"]])
+        if point:
+            time_zone = gazetteer.time_zone_at(lat=point[0], lng=point[1], place=base.place)
+        else:
+            time_zone = coverage.time_zone()
         hub = _upsert(
             Hub,
             slug=slugify(entry["name"]),
@@ -161,13 +167,13 @@ def load_online_hubs(industries):
                 "region": regions.region_for_point(lat=point[0], lng=point[1]) if point else None,
                 "latitude": point[0] if point else None,
                 "longitude": point[1] if point else None,
+                "time_zone": time_zone,
                 "description": entry["description"],
                 "status": Hub.Status.APPROVED,
                 "is_demo": True,
             },
         )
-        areas = [gazetteer.resolve(text) for text in entry["coverage"]]
-        set_coverage(hub, Coverage.of(areas))
+        set_coverage(hub, coverage)
         hubs.append(hub)
     return hubs
 

@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from accounts.models import User
 from hubs import mailing
 from hubs.coverage import Coverage, clear_coverage, covers, set_coverage
-from hubs.gazetteer import Resolution
+from hubs.gazetteer import Resolution, time_zone_at
 from hubs.models import Business, Hub, Industry, Interest, Membership
 from hubs.regions import region_for_point
 
@@ -133,6 +133,7 @@ def hub_register(
                 region=region_for_point(lat=point[0], lng=point[1]) if point else None,
                 latitude=point[0] if point else None,
                 longitude=point[1] if point else None,
+                time_zone=_time_zone(place, coverage),
                 description=description,
                 status=status,
                 created_by=created_by,
@@ -156,6 +157,14 @@ def hub_register(
     return hub
 
 
+def _time_zone(place: Resolution | None, coverage: Coverage | None) -> str:
+    """The hub's time zone: its place's (or home base's), else its coverage's."""
+    if place is not None:
+        lat, lng = place.point
+        return time_zone_at(lat=lat, lng=lng, place=place.place)
+    return coverage.time_zone() if coverage else "UTC"
+
+
 def hub_change_mode(
     *, hub: Hub, coverage: Coverage | None, home_base: Resolution | None, keep_home_base: bool
 ) -> Hub:
@@ -176,6 +185,7 @@ def hub_change_mode(
             elif point != hub.point:
                 hub.latitude, hub.longitude = point
                 hub.region = region_for_point(lat=point[0], lng=point[1])
+                hub.time_zone = _time_zone(home_base, coverage)
             hub.mode = Hub.Mode.ONLINE if coverage else Hub.Mode.IN_PERSON
             if not coverage:
                 hub.covers_worldwide = False

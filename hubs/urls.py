@@ -1,7 +1,17 @@
 from django.urls import path
 
 from hubs.feeds import HubNewsFeed, NewHubsFeed
-from hubs.views import claims, contact, details, online, organizers, owners, public, publicity
+from hubs.views import (
+    claims,
+    contact,
+    details,
+    meetings,
+    online,
+    organizers,
+    owners,
+    public,
+    publicity,
+)
 
 app_name = "hubs"
 
@@ -45,6 +55,16 @@ urlpatterns = [
     path("hubs/<slug:slug>/flag/", contact.flag_hub, name="hub_flag"),
     path("businesses/<slug:slug>/flag/", contact.flag_business, name="business_flag"),
     path("confirm/<str:token>/", owners.confirm_listing, name="confirm_listing"),
+    path("hubs/<slug:slug>/meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("hubs/<slug:slug>/meetings.ics", meetings.hub_calendar, name="hub_calendar"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/rsvp/", meetings.rsvp, name="meeting_rsvp"),
+    path("meetings/<int:pk>/message/", meetings.meeting_message, name="meeting_message"),
+    path("meetings/<int:pk>/meeting.ics", meetings.meeting_ics, name="meeting_ics"),
+    path("calendar/<str:token>.ics", meetings.calendar_feed, name="calendar_feed"),
+    path("calendar/reset/", meetings.calendar_reset, name="calendar_reset"),
     path("favicon.ico", public.favicon),
     path("robots.txt", publicity.robots_txt),
     path("feeds/hubs/", NewHubsFeed(), name="feed_hubs"),

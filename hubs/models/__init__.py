@@ -11,6 +11,7 @@ from hubs.models.industries import (
     Industry,
     UnmatchedIndustryText,
 )
+from hubs.models.meetings import CalendarFeed, Meeting, MeetingSeries, Rsvp
 from hubs.models.outbox import OutgoingMail
 from hubs.models.places import Place, PlaceName, Region
 from hubs.models.schedule import ScheduledRun
@@ -18,6 +19,7 @@ from hubs.models.schedule import ScheduledRun
 __all__ = [
     "Business",
     "BusinessRedirect",
+    "CalendarFeed",
     "Claim",
     "Connection",
     "Flag",
@@ -28,6 +30,8 @@ __all__ = [
     "Industry",
     "Interest",
     "Located",
+    "Meeting",
+    "MeetingSeries",
     "Membership",
     "Mention",
     "OutgoingMail",
@@ -36,6 +40,7 @@ __all__ = [
     "PlaceName",
     "Region",
     "Resource",
+    "Rsvp",
     "ScheduledRun",
     "Stage",
     "UnmatchedIndustryText",

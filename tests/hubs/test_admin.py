@@ -12,18 +12,22 @@ from django_tasks_db.models import DBTaskResult
 from hubs.models import (
     Business,
     BusinessRedirect,
+    CalendarFeed,
     Claim,
     Flag,
     Hub,
     HubRedirect,
     Industry,
     Interest,
+    Meeting,
+    MeetingSeries,
     Membership,
     Mention,
     OutgoingMail,
     Partner,
     Place,
     Resource,
+    Rsvp,
     ScheduledRun,
     UnmatchedIndustryText,
     Update,
@@ -34,7 +38,14 @@ from tests.rendered import body
 pytestmark = pytest.mark.django_db
 
 MODELS = list(admin.site._registry)
-READ_ONLY = {UnmatchedIndustryText, OutgoingMail, ScheduledRun, DBTaskResult, Claim}
+READ_ONLY = {
+    UnmatchedIndustryText,
+    OutgoingMail,
+    ScheduledRun,
+    DBTaskResult,
+    Claim,
+    CalendarFeed,
+}
 MODEL_IDS = [model._meta.label for model in MODELS]
 
 # Columns curators rely on; a changelist may show more.
@@ -99,6 +110,32 @@ MAKERS = {
         backend_name="default",
         run_after=None,  # django-tasks-db's "as soon as possible"
     ),
+}
+
+
+def _meeting():
+    return Meeting.objects.create(
+        hub=_demo_hub(),
+        title="Spring meet-up",
+        starts_at=timezone.now() + timezone.timedelta(days=3),
+        ends_at=timezone.now() + timezone.timedelta(days=3, hours=2),
+        address="Union Station, Ogden",
+    )
+
+
+MAKERS |= {
+    "hubs.Meeting": _meeting,
+    "hubs.MeetingSeries": lambda: MeetingSeries.objects.create(
+        hub=_demo_hub(),
+        title="Second Tuesdays",
+        frequency="monthly",
+        weekday=1,
+        week_of_month=2,
+        local_time="19:00",
+        duration_minutes=120,
+    ),
+    "hubs.Rsvp": lambda: Rsvp.objects.create(meeting=_meeting(), user=make_user(), answer="yes"),
+    "hubs.CalendarFeed": lambda: CalendarFeed.objects.create(user=make_user()),
 }
 
 
