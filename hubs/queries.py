@@ -85,7 +85,7 @@ def search_hubs(
     page = Paginator(within, SEARCH_PAGE_SIZE).get_page(page_number)
     if page.paginator.count:
         return HubSearch(page, [], online)
-    nearest = in_person.nearest(lat=lat, lng=lng, limit=NEAREST_ANYWHERE)
+    nearest = in_person.nearest(lat=lat, lng=lng, limit=NEAREST_ANYWHERE, empty_within_km=radius_km)
     return HubSearch(page, nearest, online)
 
 

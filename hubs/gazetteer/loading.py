@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 
 from hubs import geo
 from hubs.models import Place, PlaceName
+from hubs.pagecache import bump_directory_version
 from hubs.placenames import (
     CITY_ALIASES,
     COUNTRY_ALIASES,
@@ -299,4 +300,6 @@ def load_gazetteer(batch_size: int = 20000) -> tuple[int, int]:
         # Fresh statistics, or the planner reads every town by kind instead of by coordinates.
         for model in (Place, PlaceName):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
+    # Rows written without signals: remembered look-ups and cached pages are stale now.
+    transaction.on_commit(bump_directory_version)
     return len(places), len(names)
