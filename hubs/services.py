@@ -223,7 +223,7 @@ def membership_request(*, hub: Hub, business: Business, connections: str, user: 
         )
     if not covers(hub, business):
         raise ActionRefused(
-            f"{hub.name} meets online for members in {hub.coverage_label}; "
+            f"{hub.name} meets online for members in {hub.coverage_label}. "
             f"{business.name} is in {business.region}, outside it."
         )
     with transaction.atomic():

@@ -268,12 +268,17 @@ class Hub(Located):
         return (self.latitude, self.longitude)
 
     @cached_property
-    def coverage_label(self):
-        """Where an online hub takes members from: "Worldwide", "United States, Canada"
+    def coverage_names(self):
+        """Where an online hub takes members from: ["Worldwide"], ["Canada", "Nebraska, US"]
         (prefetch ``covered_regions`` when listing many)."""
         if self.covers_worldwide:
-            return "Worldwide"
-        return ", ".join(str(region) for region in self.covered_regions.all())
+            return ["Worldwide"]
+        return [str(region) for region in self.covered_regions.all()]
+
+    @property
+    def coverage_label(self):
+        """The coverage in a sentence: "Worldwide", "Canada; Nebraska, US"."""
+        return "; ".join(self.coverage_names)
 
     @property
     def where(self):
