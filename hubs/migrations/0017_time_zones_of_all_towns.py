@@ -80,7 +80,7 @@ def fill_time_zones(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hubs", "0015_meetings_and_time_zones")]
+    dependencies = [("hubs", "0016_online_hubs")]
 
     operations = [
         migrations.RunPython(fill_time_zones, migrations.RunPython.noop, elidable=True),
