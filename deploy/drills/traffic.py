@@ -50,22 +50,23 @@ def ctl(*args):
     subprocess.run(["bash", str(CTL), *map(str, args)], check=True)
 
 
-def _process_tree(pid):
-    """A process and its children (gunicorn's workers, PostgreSQL's backends)."""
+def _cpu_ticks(pid, *, reaped_children):
+    """utime + stime of a process, plus its ended children's when asked (cutime + cstime)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0  # Ended since it was listed.
+    own = int(fields[11]) + int(fields[12])
+    return own + (int(fields[13]) + int(fields[14]) if reaped_children else 0)
+
+
+def _tree_cpu_seconds(pid):
+    """CPU seconds of a server and its children so far: the live ones read one by one, and the
+    ones that ended (PostgreSQL backends, recycled gunicorn workers) from the parent's count."""
     children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [pid, *map(int, children.split())]
-
-
-def _cpu_seconds(pids):
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue  # Ended since it was listed.
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / ticks
+    ticks = _cpu_ticks(pid, reaped_children=True)
+    ticks += sum(_cpu_ticks(int(child), reaped_children=False) for child in children.split())
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class CpuMeter:
@@ -75,24 +76,23 @@ class CpuMeter:
     def __init__(self, cluster_dir):
         self.dir = Path(cluster_dir)
 
-    def _parts(self):
-        parts = {"app nodes": [], "postgresql": []}
+    def _read(self):
+        parts = {"app nodes": 0.0, "postgresql": 0.0}
         for n in (1, 2):
             pidfile = self.dir / f"node{n}.pid"
             if pidfile.exists():
-                parts["app nodes"] += _process_tree(int(pidfile.read_text()))
+                parts["app nodes"] += _tree_cpu_seconds(int(pidfile.read_text()))
         for name in ("primary", "replica"):
             pidfile = self.dir / name / "postmaster.pid"
             if pidfile.exists():
-                parts["postgresql"] += _process_tree(int(pidfile.read_text().split()[0]))
+                parts["postgresql"] += _tree_cpu_seconds(int(pidfile.read_text().split()[0]))
         return parts
 
     def start(self):
-        self.pids = self._parts()
-        self.started = {part: _cpu_seconds(pids) for part, pids in self.pids.items()}
+        self.started = self._read()
 
     def stop(self):
-        return {part: _cpu_seconds(pids) - self.started[part] for part, pids in self.pids.items()}
+        return {part: seconds - self.started[part] for part, seconds in self._read().items()}
 
 
 def load_average():
