@@ -4,15 +4,42 @@ Where rows lie (distance, box, radius, nearest) is asked of their QuerySet: see
 ``hubs.models.base.LocatedQuerySet``."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from hubs.models import Business, Hub, HubQuerySet, Industry, Membership, Region, Resource
+from hubs.models import (
+    Business,
+    Hub,
+    HubQuerySet,
+    Industry,
+    Meeting,
+    Membership,
+    Region,
+    Resource,
+)
+from hubs.models.meetings import MAX_DURATION_HOURS
 
 SEARCH_PAGE_SIZE = 20
 NEAREST_ANYWHERE = 5
+ONLINE_GROUP_SIZE = 10
+# An online hub's coverage as its label reads it ("Ontario, CA"): one query for a list.
+COVERAGE = Prefetch("covered_regions", queryset=Region.objects.select_related("parent"))
 
 
 def public_hubs() -> HubQuerySet:
@@ -20,6 +47,45 @@ def public_hubs() -> HubQuerySet:
     return Hub.objects.approved().select_related(
         "industry", "region", "region__parent", "region__parent__parent"
     )
+
+
+def with_next_meeting(hubs: HubQuerySet) -> HubQuerySet:
+    """Hubs annotated with ``next_meeting_at``, when their next meeting starts (None if none is
+    scheduled): a subquery in the hubs' own query, so a list costs no query more per hub."""
+    now = timezone.now()
+    upcoming = (
+        Meeting.objects.scheduled()
+        .filter(
+            hub=OuterRef("pk"),
+            ends_at__gt=now,
+            # Bounds the read of the (hub, starts_at) index to meetings that can still run.
+            starts_at__gt=now - timedelta(hours=MAX_DURATION_HOURS),
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return hubs.annotate(next_meeting_at=Subquery(upcoming))
+
+
+def with_meetings_held(hubs: HubQuerySet) -> HubQuerySet:
+    """Hubs annotated with ``meetings_held``: meetings over and not cancelled (the builder's
+    first step), counted in the hubs' own query."""
+    held = (
+        Meeting.objects.held()
+        .filter(hub=OuterRef("pk"))
+        .order_by()
+        .values("hub")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return hubs.annotate(
+        meetings_held=Coalesce(Subquery(held), Value(0), output_field=IntegerField())
+    )
+
+
+def upcoming_meetings(hub: Hub, *, limit: int = 5) -> list[Meeting]:
+    """The hub's next meetings, soonest first."""
+    return list(hub.meetings.upcoming().select_related("hub")[:limit])
 
 
 def hubs_of_industry(industry: Industry | None, *, related: Iterable[Industry] = ()) -> HubQuerySet:
@@ -35,10 +101,29 @@ def hubs_of_industry(industry: Industry | None, *, related: Iterable[Industry] =
 
 
 class HubSearch(NamedTuple):
-    """A search's page of hubs within the radius, and when it is empty the nearest anywhere."""
+    """A search's page of hubs that meet in person within the radius, when it is empty the
+    nearest ones anywhere, and the online hubs whose coverage holds the searched place."""
 
     page: Page
     nearest_anywhere: list[Hub]
+    online: list[Hub]
+
+
+def with_coverage(hubs: list[Hub]) -> list[Hub]:
+    """``hubs``, their online ones given their coverage: one query, none if all meet in
+    person."""
+    prefetch_related_objects([hub for hub in hubs if hub.is_online], COVERAGE)
+    return hubs
+
+
+def online_hubs_covering(
+    hubs: HubQuerySet, *, country: str, admin1: str = "", limit: int = ONLINE_GROUP_SIZE
+) -> list[Hub]:
+    """Online hubs among ``hubs`` whose coverage holds a place of ``country`` (and state
+    ``admin1``), most members first, with their coverage: two queries at most."""
+    covering = hubs.covering(country=country, admin1=admin1)
+    ordered = covering.prefetch_related(COVERAGE)
+    return list(ordered.order_by("-member_count", "name")[:limit])
 
 
 def search_hubs(
@@ -49,16 +134,22 @@ def search_hubs(
     radius_km: float,
     related: Iterable[Industry] = (),
     page_number: str | int | None = 1,
+    country: str = "",
+    admin1: str = "",
 ) -> HubSearch:
-    """What the search page lists: hubs of the industry within the radius, nearest first, a page
-    at a time; with none there, the nearest ones anywhere."""
-    hubs = hubs_of_industry(industry, related=related)
-    within = hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)
+    """What the search page lists: hubs of the industry that meet in person within the radius,
+    nearest first, a page at a time, and with none there the nearest ones anywhere; and, in a
+    group of their own, the online hubs of the industry whose coverage holds the place (of
+    ``country`` and state ``admin1``)."""
+    hubs = with_next_meeting(hubs_of_industry(industry, related=related))
+    online = online_hubs_covering(hubs, country=country, admin1=admin1)
+    in_person = hubs.in_person()
+    within = in_person.within_radius(lat=lat, lng=lng, radius_km=radius_km)
     page = Paginator(within, SEARCH_PAGE_SIZE).get_page(page_number)
     if page.paginator.count:
-        return HubSearch(page, [])
-    nearest = hubs.nearest(lat=lat, lng=lng, limit=NEAREST_ANYWHERE, empty_within_km=radius_km)
-    return HubSearch(page, nearest)
+        return HubSearch(page, [], online)
+    nearest = in_person.nearest(lat=lat, lng=lng, limit=NEAREST_ANYWHERE, empty_within_km=radius_km)
+    return HubSearch(page, nearest, online)
 
 
 def hubs_named(
@@ -69,7 +160,7 @@ def hubs_named(
     typed = [w for w in text.split() if len(w) > 2][:6]
     if not typed:
         return []
-    named = public_hubs().exclude(pk__in=[h.pk for h in exclude])
+    named = with_next_meeting(public_hubs()).exclude(pk__in=[h.pk for h in exclude])
     for word in typed:
         named = named.filter(name__icontains=word)
     return list(named.nearest_first(lat=lat, lng=lng)[:limit])
@@ -89,7 +180,7 @@ def complementary_hubs_near(
     complements = Industry.objects.filter(complements=industry).exclude(
         pk__in=[i.pk for i in searched]
     )
-    hubs = public_hubs().filter(industry__in=complements)
+    hubs = with_next_meeting(public_hubs().in_person()).filter(industry__in=complements)
     return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
@@ -123,8 +214,19 @@ def hub_members(hub: Hub) -> list[Membership]:
 
 
 def region_hubs(region: Region) -> HubQuerySet:
-    """Approved hubs in the region or in a region beneath it (two levels at most)."""
-    return public_hubs().filter(region.within_q())
+    """Approved hubs that meet in person in the region or in a region beneath it (two levels
+    at most)."""
+    return public_hubs().in_person().filter(region.within_q())
+
+
+def region_online_hubs(region: Region, *, limit: int = 200) -> list[Hub]:
+    """Approved online hubs whose coverage reaches the region, or whose home base is in it,
+    most members first, with their coverage."""
+    online = public_hubs().online()
+    reaching = online.filter(
+        Q(pk__in=online.covering(region).values("pk")) | region.within_q()
+    ).prefetch_related(COVERAGE)
+    return list(reaching.order_by("-member_count", "name")[:limit])
 
 
 def region_businesses(region: Region) -> QuerySet[Business]:

@@ -37,23 +37,38 @@ def _meta(request, obj, *, title, description, image=None, kind="website"):
     }
 
 
-def _hub_ld(request, hub, members):
-    """schema.org data for a hub: an Organization with its member businesses."""
+def _event_ld(request, meeting, organizer):
+    """schema.org Event for a meeting: local times with their offset; an online meeting's
+    place is its page on the site, never its link."""
+    url = request.build_absolute_uri(meeting.get_absolute_url())
+    if meeting.is_online:
+        mode, location = "Online", {"@type": "VirtualLocation", "url": url}
+    else:
+        mode, location = "Offline", {"@type": "Place", "name": meeting.address}
+        location["address"] = meeting.address
+    return {
+        "@type": "Event",
+        "name": meeting.title,
+        "url": url,
+        "description": meeting.description,
+        "startDate": meeting.local_starts_at.isoformat(),
+        "endDate": meeting.local_ends_at.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": f"https://schema.org/{mode}EventAttendanceMode",
+        "location": location,
+        "organizer": organizer,
+    }
+
+
+def _hub_ld(request, hub, members, meetings=()):
+    """schema.org data for a hub: an Organization with its member businesses and its next
+    meetings (Events)."""
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
         "name": hub.name,
         "url": request.build_absolute_uri(hub.get_absolute_url()),
         "description": hub.description,
-        "location": {
-            "@type": "Place",
-            "name": str(hub.region),
-            "geo": {
-                "@type": "GeoCoordinates",
-                "latitude": hub.latitude,
-                "longitude": hub.longitude,
-            },
-        },
         "member": [
             {
                 "@type": "Organization",
@@ -63,6 +78,21 @@ def _hub_ld(request, hub, members):
             for m in members
         ],
     }
+    if hub.point:  # An online hub's home base, when it has one.
+        data["location"] = {
+            "@type": "Place",
+            "name": str(hub.region),
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": hub.latitude,
+                "longitude": hub.longitude,
+            },
+        }
+    if hub.is_online:
+        data["areaServed"] = [{"@type": "Place", "name": name} for name in hub.coverage_names]
+    if meetings:
+        organizer = {"@type": "Organization", "name": hub.name, "url": data["url"]}
+        data["event"] = [_event_ld(request, meeting, organizer) for meeting in meetings]
     if hub.founded_year:
         data["foundingDate"] = str(hub.founded_year)
     links = [u for u in [hub.website, hub.linkedin_url, hub.x_url, hub.facebook_url] if u]
@@ -109,7 +139,7 @@ def _visitor_memberships(request, hub):
 @cache_for_visitors()
 def hub_detail(request, slug):
     hub = (
-        claims.with_owner_on_site(Hub.objects.filter(slug=slug))
+        queries.with_meetings_held(claims.with_owner_on_site(Hub.objects.filter(slug=slug)))
         .select_related("industry", "region", "region__parent", "region__parent__parent")
         .first()
     )
@@ -121,9 +151,13 @@ def hub_detail(request, slug):
     partners = list(hub.partners.select_related("resource"))
     mentions = list(hub.mentions.all())
     steps = builder.hub_steps(
-        hub=hub, members=members, partner_count=len(partners), mention_count=len(mentions)
+        hub=hub,
+        members=members,
+        partner_count=len(partners),
+        mention_count=len(mentions),
+        meetings_held=hub.meetings_held,
     )
-    point = {"lat": hub.latitude, "lng": hub.longitude}
+    meetings = queries.upcoming_meetings(hub)
     context = {
         "hub": hub,
         "members": members,
@@ -133,31 +167,43 @@ def hub_detail(request, slug):
         "partners": partners,
         "mentions": mentions,
         "updates": list(hub.updates.all()[:10]),
+        "meetings": meetings,
         "steps": steps,
         "next_step": builder.next_step(steps),
         "my_memberships": [m for m in mine if not m.is_left],
         "is_organizer": is_organizer,
-        "resources": queries.resources_near(radius_km=RESOURCE_RADIUS_KM, **point),
-        "complementary": queries.complementary_hubs_near(
-            industry=hub.industry, radius_km=COMPLEMENT_RADIUS_KM, **point
-        ),
-        "unit": remembered_unit(request, hub.region.country_code),
+        **_around_hub(hub),
+        "unit": remembered_unit(request, hub.region.country_code if hub.region else ""),
         "map_points": map_points([hub]),
-        **_hub_sharing(request, hub, members),
+        **_hub_sharing(request, hub, members, meetings),
     }
     return render(request, "hubs/hub_detail.html", context)
 
 
-def _hub_sharing(request, hub, members):
+def _around_hub(hub):
+    """Resources and complementary hubs near the hub's place; an online hub without a home
+    base is near nothing."""
+    if hub.point is None:
+        return {"resources": [], "complementary": []}
+    point = {"lat": hub.latitude, "lng": hub.longitude}
+    return {
+        "resources": queries.resources_near(radius_km=RESOURCE_RADIUS_KM, **point),
+        "complementary": queries.complementary_hubs_near(
+            industry=hub.industry, radius_km=COMPLEMENT_RADIUS_KM, **point
+        ),
+    }
+
+
+def _hub_sharing(request, hub, members, meetings=()):
     """What a shared link shows of the hub: tags, picture and schema.org data."""
     return {
         "share_url": request.build_absolute_uri(hub.get_absolute_url()),
-        "structured_data": _hub_ld(request, hub, members),
+        "structured_data": _hub_ld(request, hub, members, meetings),
         **_meta(
             request,
             hub,
-            title=f"{hub.name}: {hub.industry.title} hub in {hub.region}",
-            description=hub.description or f"A {hub.industry.title.lower()} hub in {hub.region}.",
+            title=f"{hub.name}: {hub.industry.title} hub {hub.where}",
+            description=hub.description or f"A {hub.industry.title.lower()} hub {hub.where}.",
             image=hub.cover_image.url
             if hub.cover_image
             else reverse("hubs:hub_card", args=[hub.slug]),
@@ -170,7 +216,13 @@ def _hub_sharing(request, hub, members):
 @cache_for_visitors()
 def industry_detail(request, slug):
     industry = get_object_or_404(Industry.objects.select_related("parent"), slug=slug)
-    hubs = list(queries.hubs_of_industry(industry).order_by("-member_count", "name")[:200])
+    hubs = queries.with_coverage(
+        list(
+            queries.with_next_meeting(queries.hubs_of_industry(industry)).order_by(
+                "-member_count", "name"
+            )[:200]
+        )
+    )
     context = {
         "industry": industry,
         "hubs": hubs,
@@ -191,7 +243,11 @@ def industry_detail(request, slug):
 @cache_for_visitors(reads=["page"])
 def region_detail(request, slug):
     region = get_object_or_404(Region.objects.select_related("parent", "parent__parent"), slug=slug)
-    hubs = list(queries.region_hubs(region).order_by("-member_count", "name")[:200])
+    hubs = list(
+        queries.with_next_meeting(queries.region_hubs(region)).order_by("-member_count", "name")[
+            :200
+        ]
+    )
     businesses = Paginator(queries.region_businesses(region), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -208,6 +264,7 @@ def region_detail(request, slug):
             ).order_by("name")
         ),
         "hubs": hubs,
+        "online_hubs": queries.region_online_hubs(region),
         "businesses": businesses,
         "map_points": map_points(hubs),
         **_meta(

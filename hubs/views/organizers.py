@@ -16,9 +16,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hubs import services
+from hubs.coverage_forms import HubStartForm
 from hubs.forms import (
     HubEditForm,
-    HubRegisterForm,
     JoinForm,
     MentionForm,
     PartnerForm,
@@ -77,13 +77,14 @@ def hub_create(request):
         "industry": request.GET.get("industry", ""),
         "place_text": request.GET.get("near", ""),
     }
-    form = HubRegisterForm(request.POST or None, user=request.user, initial=initial)
+    form = HubStartForm(request.POST or None, user=request.user, initial=initial)
     nearby = []
     if request.method == "POST" and form.is_valid():
         data, location = form.cleaned_data, form.cleaned_data["location"]
-        nearby = services.hubs_near(
-            industry=data["industry"], lat=location.latitude, lng=location.longitude
-        )
+        if data["coverage"] is None:  # An online hub is not "near" the hubs of a town.
+            nearby = services.hubs_near(
+                industry=data["industry"], lat=location.latitude, lng=location.longitude
+            )
         if not nearby or data["create_anyway"]:
             try:
                 hub = services.hub_register(
@@ -93,6 +94,7 @@ def hub_create(request):
                     place=location,
                     description=data["description"],
                     created_by=request.user,
+                    coverage=data["coverage"],
                 )
             except ActionRefused as error:
                 form.add_error("name", str(error))
