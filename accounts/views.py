@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hubs import services
-from hubs.models import Business, Interest, Membership
+from hubs.models import Business, Claim, Interest, Membership
 from hubs.nexturl import next_url
 from hubs.services import ActionRefused
 
@@ -49,6 +49,14 @@ def dashboard(request):
     context = {
         "businesses": businesses,
         "memberships": memberships,
+        "removals": list(
+            Membership.objects.removed()
+            .filter(business__owners=request.user)
+            .select_related("hub", "business")
+        ),
+        "claims": list(
+            Claim.objects.filter(claimant=request.user).select_related("hub", "business")
+        ),
         "waiting": list(waiting),
         "interests": list(
             Interest.objects.filter(business__owners=request.user).select_related(

@@ -1,7 +1,16 @@
 from django.urls import path
 
 from hubs.feeds import HubNewsFeed, NewHubsFeed
-from hubs.views import claims, contact, details, organizers, owners, public, publicity
+from hubs.views import (
+    claims,
+    contact,
+    details,
+    invitations,
+    organizers,
+    owners,
+    public,
+    publicity,
+)
 
 app_name = "hubs"
 
@@ -31,9 +40,17 @@ urlpatterns = [
     path("hubs/<slug:slug>/resubmit/", organizers.hub_resubmit, name="hub_resubmit"),
     path("hubs/<slug:slug>/contact/", contact.contact_hub, name="hub_contact"),
     path("hubs/<slug:slug>/partners/", organizers.partner_add, name="partner_add"),
+    path("hubs/<slug:slug>/partners/suggest/", organizers.partner_suggest, name="partner_suggest"),
+    path("hubs/<slug:slug>/invite/", invitations.hub_invite, name="hub_invite"),
+    path(
+        "invitations/stop/<str:token>/",
+        invitations.invitations_opt_out,
+        name="invitations_opt_out",
+    ),
     path("hubs/<slug:slug>/mentions/", organizers.mention_add, name="mention_add"),
     path("memberships/<int:pk>/decide/", organizers.membership_decide, name="membership_decide"),
     path("memberships/<int:pk>/role/", organizers.membership_role, name="membership_role"),
+    path("memberships/<int:pk>/remove/", organizers.membership_remove, name="membership_remove"),
     path("memberships/<int:pk>/leave/", owners.membership_leave, name="membership_leave"),
     path("interest/", owners.interest_add, name="interest_add"),
     path("hubs/<slug:slug>/claim/", claims.claim_hub, name="hub_claim"),

@@ -118,10 +118,10 @@ def hub_detail(request, slug):
         return HttpResponsePermanentRedirect(merged.hub.get_absolute_url())
     mine, is_organizer = _visitor_memberships(request, hub)
     members = queries.hub_members(hub)
-    partners = list(hub.partners.select_related("resource"))
+    partners = list(hub.partners.filter(resource__pending_review=False).select_related("resource"))
     mentions = list(hub.mentions.all())
     steps = builder.hub_steps(
-        hub=hub, members=members, partner_count=len(partners), mention_count=len(mentions)
+        hub=hub, members=members, partners=partners, mention_count=len(mentions)
     )
     point = {"lat": hub.latitude, "lng": hub.longitude}
     context = {
@@ -135,7 +135,8 @@ def hub_detail(request, slug):
         "updates": list(hub.updates.all()[:10]),
         "steps": steps,
         "next_step": builder.next_step(steps),
-        "my_memberships": [m for m in mine if not m.is_left],
+        "my_memberships": [m for m in mine if not m.is_left and not m.is_removed],
+        "my_removals": [m for m in mine if m.is_removed],
         "is_organizer": is_organizer,
         "resources": queries.resources_near(radius_km=RESOURCE_RADIUS_KM, **point),
         "complementary": queries.complementary_hubs_near(
