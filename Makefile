@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test test-browser lint format migrations-check install install-site bench screenshots lighthouse drill-mail drill-restore clean
+.PHONY: run test test-browser lint format migrations-check install install-site bench screenshots lighthouse drill-mail drill-restore cluster cluster-down drill-load drill-faults drills-short clean
 
 # The first Python 3.12 or newer among the usual names and pyenv's installed versions.
 PYTHON := $(shell for p in python3.13 python3.12 python3.14 python3 python $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
@@ -84,6 +84,29 @@ drill-mail: install
 
 drill-restore: install
 	$(PY) -m deploy.drills.restore $(ARGS)
+
+# The production topology on loopback (docs/operations.md): PostgreSQL primary and streaming
+# replica, Redis, the task worker and scheduler, two gunicorn nodes, HAProxy on port 58000.
+cluster: install-site
+	bash deploy/cluster/up.sh
+
+cluster-down:
+	bash deploy/cluster/down.sh
+
+# Drills against the running cluster (`make cluster` first): mixed load for 60 s at 32
+# connections; faults under load (FAULT=primary-restart, replica-stop, redis-stop, node-kill).
+drill-load: install-site
+	$(PY) -m deploy.drills.load $(ARGS)
+
+drill-faults: install-site
+	$(PY) -m deploy.drills.faults $(or $(FAULT),all) $(ARGS)
+
+# For CI: a fresh cluster, 20 s of load and each fault for 15 s, then the cluster removed.
+drills-short: install-site
+	bash deploy/cluster/up.sh
+	$(PY) -m deploy.drills.load --seconds 20 --connections 16; load=$$?; \
+	$(PY) -m deploy.drills.faults all --seconds 15; faults=$$?; \
+	bash deploy/cluster/down.sh; test $$load = 0 -a $$faults = 0
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -137,28 +137,27 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # PostgreSQL connections: kept open CONN_MAX_AGE seconds, or taken from a psycopg 3 pool of
-# DATABASE_POOL_MAX_SIZE per process (DATABASE_POOL), each checked before use so a restarted
-# server costs no failed request. Behind PgBouncer in transaction mode (DATABASE_PGBOUNCER),
+# DATABASE_POOL_MAX_SIZE per process (DATABASE_POOL), each checked before use; while the primary
+# restarts, a request waits up to DATABASE_POOL_TIMEOUT seconds for a connection rather than
+# failing at once. Behind PgBouncer in transaction mode (DATABASE_PGBOUNCER),
 # server-side cursors cannot outlive a transaction, so Django must not use them.
 DATABASE_POOL = _env_bool("DATABASE_POOL", False)
 DATABASE_PGBOUNCER = _env_bool("DATABASE_PGBOUNCER", False)
 
 
-def _database(url, **options):
+def _database(url, *, pool=DATABASE_POOL, **options):
     database = dj_database_url.parse(
         url,
-        conn_max_age=0
-        if DATABASE_POOL
-        else _env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        conn_max_age=0 if pool else _env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
         conn_health_checks=True,
     )
-    if DATABASE_POOL and database["ENGINE"].endswith("postgresql"):
+    if pool and database["ENGINE"].endswith("postgresql"):
         from psycopg_pool import ConnectionPool
 
         options["pool"] = {
             "min_size": 1,
             "max_size": _env_int("DATABASE_POOL_MAX_SIZE", 4),
-            "timeout": 10,
+            "timeout": _env_int("DATABASE_POOL_TIMEOUT", 10),
             "check": ConnectionPool.check_connection,
         }
     database["OPTIONS"] = {**database.get("OPTIONS", {}), **options}
@@ -176,7 +175,8 @@ DATABASES = {
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     # A replica that does not answer must not hold a request long: the primary is the fallback.
-    DATABASES["replica"] = _database(DATABASE_REPLICA_URL, connect_timeout=2)
+    # So no pool, which would wait for a connection: a refused one fails at once.
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL, pool=False, connect_timeout=2)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 READ_YOUR_WRITES_SECONDS = _env_int("READ_YOUR_WRITES_SECONDS", 10)

@@ -315,10 +315,12 @@ def test_replica_pool_and_pgbouncer_settings_from_the_environment():
     assert databases["default"]["HOST"] == "db1"
     assert databases["replica"]["HOST"] == "db2"
     assert "'MIRROR': 'default'" in databases["replica"]["TEST"]
+    assert databases["default"]["CONN_MAX_AGE"] == "0"  # The pool keeps the connections.
+    assert "'max_size': 6" in databases["default"]["OPTIONS"]
+    # A replica that is down must fail at once, not wait for a pooled connection.
+    assert databases["replica"]["OPTIONS"] == "{'connect_timeout': 2}"
     for alias in ("default", "replica"):
-        assert databases[alias]["CONN_MAX_AGE"] == "0"  # A pool keeps the connections.
         assert databases[alias]["DISABLE_SERVER_SIDE_CURSORS"] == "True"
-        assert "'max_size': 6" in databases[alias]["OPTIONS"]
 
 
 def test_without_replica_pool_or_pgbouncer_the_database_is_as_before():

@@ -99,6 +99,8 @@ class Business(Located):
             models.Index(
                 fields=["industry", "latitude", "longitude"], name="business_industry_latlng"
             ),
+            # The business directory, A to Z: its first page read in name order.
+            models.Index(fields=["name"], name="business_name"),
         ]
 
     def __str__(self):

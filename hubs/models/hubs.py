@@ -121,6 +121,10 @@ class Hub(Located):
                 condition=models.Q(status="approved"),
                 name="hub_approved_industry_latlng",
             ),
+            # The hub list, A to Z: the first page read in name order, not sorted from all hubs.
+            models.Index(
+                fields=["name"], condition=models.Q(status="approved"), name="hub_approved_name"
+            ),
         ]
 
     def __str__(self):

@@ -268,3 +268,21 @@ def test_business_filter_values_not_offered_are_refused_and_ignored(makers, data
 
     assert business_filter.errors == {next(iter(data)): [NOT_A_CHOICE]}
     assert names == ["Anna's Lutes", "Bert's Workshop", "Cora's Lutes"]
+
+
+def test_hub_filter_offers_each_industry_with_an_approved_hub_once_in_code_order(lutes):
+    pending_only = make_industry(code="953", title="Lyre Making", slug="lyre-making")
+    make_hub(name="Pending Lyres", industry=pending_only, status=Hub.Status.PENDING)
+    make_hub(name="Foxtrot Lutes", industry=lutes.get(name="Echo Lutes").industry)
+
+    offered = HubFilter({}, queryset=lutes).filters["industry"].queryset
+
+    slugs = [industry.slug for industry in offered if industry.code.startswith("95")]
+    assert slugs == ["lute-making", "theorbo-making"]
+
+
+def test_business_filter_offers_each_industry_with_a_business_once_in_code_order(makers):
+    offered = BusinessFilter({}, queryset=makers).filters["industry"].queryset
+
+    slugs = [industry.slug for industry in offered if industry.code.startswith("95")]
+    assert slugs == ["lute-making", "theorbo-making"]

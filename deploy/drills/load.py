@@ -1,0 +1,67 @@
+"""Load drill: mixed traffic through the balancer of the loopback cluster (`make cluster`).
+
+    python -m deploy.drills.load                     # 60 s at 32 connections
+    python -m deploy.drills.load --seconds 20        # shorter, for CI
+
+Searches of many places and industries, hub pages, the GeoJSON API, the lists, sign-ups and
+join requests (deploy/drills/traffic.py; no RSVPs: the site has no meetings yet). Prints the
+answers by kind, the 5xx, the search page's p50 and p99, and the acknowledged writes missing from
+the database; exits 1 on any 5xx, unanswered request or lost write. The p99 target (250 ms) is
+reported, not enforced: it depends on what else the machine runs (the load average is printed).
+"""
+
+import argparse
+import sys
+import time
+
+from deploy.drills import traffic
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--port", type=int, default=58000, help="the balancer's port")
+    args = parser.parse_args()
+
+    traffic.cluster_settings()
+    from django.db import connections
+
+    directory = traffic.Directory.prepare(joiners=60, tag=f"load{int(time.time())}")
+    connections.close_all()
+    traffic.warm_up(directory, port=args.port)
+    print(f"load average before: {traffic.load_average()}")
+    print(f"{args.seconds:.0f} s of mixed traffic at {args.connections} connections...")
+    results = traffic.Traffic(directory, port=args.port, connections=args.connections).run(
+        args.seconds
+    )
+    load_after = traffic.load_average()
+    records = results.records
+    for kind in traffic.MIX:
+        mine = results.of(kind)
+        statuses = sorted({r.status for r in mine})
+        print(
+            f"  {kind:7} {len(mine):6} requests, statuses {statuses}, {traffic.latency_line(mine)}"
+        )
+    search = results.of("search")
+    search_p99 = traffic.percentile([r.seconds * 1000 for r in search], 0.99)
+    lost = traffic.writes_lost(results)
+    figures = {
+        "requests": len(records),
+        "requests per second": round(len(records) / args.seconds, 1),
+        "5xx or no answer": len(traffic.failed(records)),
+        "search page": traffic.latency_line(search),
+        "all pages": traffic.latency_line(records),
+        "search p99 under 250 ms": "yes" if search_p99 < 250 else "no",
+        "sign-ups acknowledged": len(results.signups),
+        "join requests acknowledged": len(results.joins),
+        "acknowledged writes lost": lost,
+        "load average after": load_after,
+    }
+    for name, value in figures.items():
+        print(f"{name}: {value}")
+    sys.exit(0 if figures["5xx or no answer"] == 0 and lost == 0 else 1)
+
+
+if __name__ == "__main__":
+    main()
