@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hubs", "0013_claims"),
+        ("hubs", "0014_name_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
