@@ -18,6 +18,7 @@ from hubs.models import (
     HubRedirect,
     Industry,
     Interest,
+    Invitation,
     Membership,
     Mention,
     OutgoingMail,
@@ -34,7 +35,14 @@ from tests.rendered import body
 pytestmark = pytest.mark.django_db
 
 MODELS = list(admin.site._registry)
-READ_ONLY = {UnmatchedIndustryText, OutgoingMail, ScheduledRun, DBTaskResult, Claim}
+READ_ONLY = {
+    UnmatchedIndustryText,
+    OutgoingMail,
+    ScheduledRun,
+    DBTaskResult,
+    Claim,
+    Invitation,
+}
 MODEL_IDS = [model._meta.label for model in MODELS]
 
 # Columns curators rely on; a changelist may show more.
@@ -76,6 +84,9 @@ MAKERS = {
         old_slug="old-business", business=_demo_business()
     ),
     "hubs.Flag": lambda: Flag.objects.create(hub=_demo_hub(), reason="wrong", note="Moved."),
+    "hubs.Invitation": lambda: Invitation.objects.create(
+        hub=_demo_hub(), business=_demo_business(), message="Join us."
+    ),
     "hubs.Claim": lambda: Claim.objects.create(
         claimant=make_user(),
         hub=_demo_hub(),
