@@ -1,4 +1,5 @@
-"""My account: my businesses, hubs, requests waiting for me, interest signals; deleting it."""
+"""My account: my businesses, hubs, meetings and private calendar, requests waiting for me,
+interest signals; deleting it."""
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hubs import services
-from hubs.models import Business, Claim, Interest, Membership
+from hubs.meetings import meetings_of
+from hubs.models import Business, CalendarFeed, Claim, Interest, Membership
 from hubs.nexturl import next_url
 from hubs.services import ActionRefused
 
@@ -63,6 +65,8 @@ def dashboard(request):
                 "business", "industry"
             )
         ),
+        "meetings": list(meetings_of(request.user).upcoming()),
+        "calendar_feed": CalendarFeed.objects.filter(user=request.user).first(),
     }
     return render(request, "accounts/dashboard.html", context)
 

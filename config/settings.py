@@ -233,6 +233,8 @@ ACCOUNT_RATE_LIMITS = {
     # Ours, counted the same way: invitations mail any address, flags reach the curators.
     "invite": "5/h/user,20/d/user",
     "flag": "10/h/user,30/d/user",
+    # An organizer's messages to a meeting's attendees.
+    "message_attendees": "5/h/user,20/d/user",
     "upload": "10/h/user,30/d/user",
     # A claim may mail a work address and always reaches the curators.
     "claim": "5/h/user,10/d/user",
@@ -247,6 +249,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must point at Redis, which holds the rate limits.")
 PAGE_CACHE_MAX_ENTRIES = _env_int("PAGE_CACHE_MAX_ENTRIES", 500)
+# What typed places resolve to (hubs/lookups.py), remembered in each worker's memory.
+LOOKUP_CACHE_MAX_ENTRIES = _env_int("LOOKUP_CACHE_MAX_ENTRIES", 5000)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -257,6 +261,18 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_MAX_ENTRIES},
+    },
+    # Search URLs asked once so far: a page with a query is kept only when asked again, so
+    # one-off searches don't push popular pages out of "pages" (hubs/pagecache.py).
+    "pages_asked": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages-asked",
+        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_MAX_ENTRIES * 10},
+    },
+    "lookups": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lookups",
+        "OPTIONS": {"MAX_ENTRIES": LOOKUP_CACHE_MAX_ENTRIES},
     },
 }
 

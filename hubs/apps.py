@@ -14,7 +14,8 @@ class HubsConfig(AppConfig):
         # django.contrib.auth, earlier in INSTALLED_APPS).
         post_migrate.connect(curators_group_sync, sender=self, dispatch_uid="curators-group")
 
-        # Cached public pages go stale whenever a row they may show changes.
+        # Cached public pages, and remembered look-ups of typed places (hubs/lookups.py), go
+        # stale whenever a row they may show or read changes.
 
         from hubs import models
         from hubs.pagecache import bump_directory_version
@@ -30,6 +31,8 @@ class HubsConfig(AppConfig):
             models.Mention,
             models.Update,
             models.Interest,
+            models.Place,
+            models.PlaceName,
         ]
         for model in shown:
             post_save.connect(bump_directory_version, sender=model, dispatch_uid=f"page-{model}")

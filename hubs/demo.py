@@ -129,6 +129,7 @@ def load_hubs(industries):
                 "region": region,
                 "latitude": entry["lat"],
                 "longitude": entry["lng"],
+                "time_zone": gazetteer.time_zone_at(lat=entry["lat"], lng=entry["lng"]),
                 "description": entry["description"],
                 "website": entry.get("website") or "",
                 "founded_year": entry.get("founded"),

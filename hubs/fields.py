@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from hubs import gazetteer, vocabulary
+from hubs import gazetteer, lookups, vocabulary
 from hubs.gazetteer import Resolution
 from hubs.models import Industry
 
@@ -47,7 +47,7 @@ class PlaceField(forms.CharField):
         text = super().clean(value)
         if not text:
             return None
-        return self.found(gazetteer.resolve(text))
+        return self.found(lookups.remembered("place", text, gazetteer.resolve))
 
     def found(self, resolution: Resolution) -> Resolution:
         """The resolution if it found a place, else UnknownPlace saying why."""

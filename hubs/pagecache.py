@@ -13,6 +13,11 @@ Pages live in their own bounded cache alias (``pages``, ``PAGE_CACHE_MAX_ENTRIES
 of pages can evict the rate-limit counters kept in ``default``; the directory version stays in
 ``default``, shared by every worker.
 
+Most searches are asked once (every industry × place × radius), so a page with a query string is
+kept only on its second request within ``PAGE_CACHE_SECONDS``: the first leaves a small mark in
+``pages_asked``. One-off searches then neither pay for storing a page nobody asks for again nor
+push popular pages out of the bound. A page without a query (a hub's page) is kept at once.
+
 The cache only saves work: when it is unreachable, pages are built and served uncached and the
 outage is logged once (until the cache answers again).
 """
@@ -89,6 +94,19 @@ def _page_key(request, version):
     return f"page:{version}:{where}:{unit if unit in UNITS else ''}:{path}"
 
 
+def _asked_before(request, key):
+    """Whether the page is worth keeping: it has no query, or its key was asked before (the
+    first request only marks it)."""
+    if not request.GET:
+        return True
+    asked = caches["pages_asked"]
+    if asked.get(key):
+        asked.delete(key)
+        return True
+    asked.set(key, True, settings.PAGE_CACHE_SECONDS)
+    return False
+
+
 def cache_for_visitors(*, reads=()):
     """Cache the view's page for anonymous visitors; ``reads`` names the query parameters it
     reads."""
@@ -112,7 +130,8 @@ def cache_for_visitors(*, reads=()):
                 response = view(request, *args, **kwargs)
                 if response.status_code == 200 and not response.cookies:
                     try:
-                        pages.set(key, response, settings.PAGE_CACHE_SECONDS)
+                        if _asked_before(request, key):
+                            pages.set(key, response, settings.PAGE_CACHE_SECONDS)
                     except Exception:
                         _cache_failed()
             return response

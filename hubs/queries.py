@@ -67,7 +67,8 @@ def search_hubs(
     page = Paginator(within, SEARCH_PAGE_SIZE).get_page(page_number)
     if page.paginator.count:
         return HubSearch(page, [])
-    return HubSearch(page, hubs.nearest(lat=lat, lng=lng, limit=NEAREST_ANYWHERE))
+    nearest = hubs.nearest(lat=lat, lng=lng, limit=NEAREST_ANYWHERE, empty_within_km=radius_km)
+    return HubSearch(page, nearest)
 
 
 def hubs_named(

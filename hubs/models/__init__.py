@@ -19,6 +19,7 @@ from hubs.models.industries import (
     Industry,
     UnmatchedIndustryText,
 )
+from hubs.models.meetings import CalendarFeed, Meeting, MeetingSeries, Rsvp
 from hubs.models.outbox import OutgoingMail
 from hubs.models.places import Place, PlaceName, Region
 from hubs.models.schedule import ScheduledRun
@@ -27,6 +28,7 @@ __all__ = [
     "Business",
     "BusinessQuerySet",
     "BusinessRedirect",
+    "CalendarFeed",
     "Claim",
     "Connection",
     "Flag",
@@ -38,6 +40,8 @@ __all__ = [
     "Interest",
     "Invitation",
     "Located",
+    "Meeting",
+    "MeetingSeries",
     "Membership",
     "Mention",
     "OutgoingMail",
@@ -46,6 +50,7 @@ __all__ = [
     "PlaceName",
     "Region",
     "Resource",
+    "Rsvp",
     "ScheduledRun",
     "Stage",
     "UnmatchedIndustryText",

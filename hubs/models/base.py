@@ -109,13 +109,16 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
         boxed = self.within_box(lat=lat, lng=lng, radius_km=radius_km)
         return boxed.nearest_first(lat=lat, lng=lng).filter(distance_km__lte=radius_km)
 
-    def nearest(self, *, lat: float, lng: float, limit: int) -> list[M]:
+    def nearest(self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0) -> list[M]:
         """The ``limit`` rows nearest the point, widening the box until it holds enough.
 
         A row found within radius r is certain to be among the nearest only once ``limit`` rows
         lie within r, so each step keeps only rows inside its circle; the last reads everything.
+        A caller that knows no row lies within ``empty_within_km`` skips the steps inside it.
         """
         for radius in WIDENING_RADII_KM:
+            if radius <= empty_within_km:
+                continue  # Its circle holds no row: reading it would find fewer than ``limit``.
             rows = list(self.within_radius(lat=lat, lng=lng, radius_km=radius)[:limit])
             if len(rows) == limit:
                 return rows

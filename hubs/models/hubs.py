@@ -1,6 +1,10 @@
 """Hubs: a city or region where businesses of one industry cluster, and their stage."""
 
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -25,6 +29,14 @@ def stage_for_members(count):
     if count >= settings.HUB_STAGE_EMERGING_MEMBERS:
         return Stage.EMERGING
     return Stage.NASCENT
+
+
+zone_names = cache(available_timezones)
+
+
+def validate_time_zone(name):
+    if name not in zone_names():
+        raise ValidationError(f"{name!r} is not a time zone name such as America/Denver.")
 
 
 class HubQuerySet(LocatedQuerySet["Hub"]):
@@ -57,6 +69,12 @@ class Hub(Located):
         Industry, blank=True, related_name="secondary_hubs"
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="hubs")
+    time_zone = models.CharField(
+        max_length=50,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="IANA name (America/Denver): meetings are shown in it.",
+    )
     description = models.TextField(blank=True)
     mission = models.TextField(
         "mission statement", blank=True, help_text="What the hub's organization sets out to do."
@@ -142,6 +160,14 @@ class Hub(Located):
 
     def get_absolute_url(self):
         return reverse("hubs:hub", args=[self.slug])
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The hub's time zone; UTC if its name is unknown to this system's database."""
+        try:
+            return ZoneInfo(self.time_zone)
+        except (KeyError, ValueError):
+            return ZoneInfo("UTC")
 
     @property
     def is_approved(self):

@@ -77,6 +77,9 @@ class Place(Located):
         max_length=20,
         help_text="GeoNames id, ZIP code, ISO country code, CC.admin1 code or county FIPS code.",
     )
+    time_zone = models.CharField(
+        max_length=50, blank=True, help_text="IANA name (America/Denver), from GeoNames."
+    )
     radius_km = models.FloatField(
         default=0, help_text="For an area: the radius from its centre that holds most of its towns."
     )

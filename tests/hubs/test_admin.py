@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from hubs.models import (
     Business,
     BusinessRedirect,
+    CalendarFeed,
     Claim,
     Flag,
     Hub,
@@ -19,12 +20,15 @@ from hubs.models import (
     Industry,
     Interest,
     Invitation,
+    Meeting,
+    MeetingSeries,
     Membership,
     Mention,
     OutgoingMail,
     Partner,
     Place,
     Resource,
+    Rsvp,
     ScheduledRun,
     UnmatchedIndustryText,
     Update,
@@ -42,6 +46,7 @@ READ_ONLY = {
     DBTaskResult,
     Claim,
     Invitation,
+    CalendarFeed,
 }
 MODEL_IDS = [model._meta.label for model in MODELS]
 
@@ -110,6 +115,32 @@ MAKERS = {
         backend_name="default",
         run_after=None,  # django-tasks-db's "as soon as possible"
     ),
+}
+
+
+def _meeting():
+    return Meeting.objects.create(
+        hub=_demo_hub(),
+        title="Spring meet-up",
+        starts_at=timezone.now() + timezone.timedelta(days=3),
+        ends_at=timezone.now() + timezone.timedelta(days=3, hours=2),
+        address="Union Station, Ogden",
+    )
+
+
+MAKERS |= {
+    "hubs.Meeting": _meeting,
+    "hubs.MeetingSeries": lambda: MeetingSeries.objects.create(
+        hub=_demo_hub(),
+        title="Second Tuesdays",
+        frequency="monthly",
+        weekday=1,
+        week_of_month=2,
+        local_time="19:00",
+        duration_minutes=120,
+    ),
+    "hubs.Rsvp": lambda: Rsvp.objects.create(meeting=_meeting(), user=make_user(), answer="yes"),
+    "hubs.CalendarFeed": lambda: CalendarFeed.objects.create(user=make_user()),
 }
 
 

@@ -236,9 +236,11 @@ def test_page_keys_differ_for_a_raw_and_an_encoded_query_that_read_differently()
 
 def test_a_raw_utf8_query_is_not_served_the_page_of_its_mojibake(client):
     url = reverse("hubs:search")
-    client.get(url, QUERY_STRING="industry=339920&near=Z%C3%83%C2%BCrich")
+    for _ in range(2):  # A page with a query is kept from its second request on.
+        client.get(url, QUERY_STRING="industry=339920&near=Z%C3%83%C2%BCrich")
 
-    response = client.get(url, QUERY_STRING="industry=339920&near=Z\xc3\xbcrich")
+    for _ in range(3):
+        response = client.get(url, QUERY_STRING="industry=339920&near=Z\xc3\xbcrich")
 
     assert 'value="Zürich"' in response.content.decode()
     assert _page_entries() == 2
@@ -282,3 +284,36 @@ def test_a_visitor_with_a_message_waiting_gets_a_fresh_page_and_stores_none(clie
     assert "First words." in response.content.decode()
     assert len(queries) > 0  # Built for this visitor, not served from the cache.
     assert _page_entries() == 1  # Only the first visitor's page.
+
+
+def test_a_search_is_kept_only_when_asked_a_second_time(client, django_assert_num_queries):
+    make_hub(latitude=-21.1, longitude=-175.2)
+    url = reverse("hubs:search")
+    params = {"industry": "339920", "near": "-21.1, -175.2"}
+
+    client.get(url, params)
+    after_first = _page_entries()
+    client.get(url, params)
+    after_second = _page_entries()
+    with django_assert_num_queries(0):
+        third = client.get(url, params)
+
+    assert (after_first, after_second) == (0, 1)
+    assert third.status_code == 200
+
+
+def test_searches_asked_once_keep_no_page(client):
+    for radius in [25, 50, 100, 150, 300]:
+        client.get(
+            reverse("hubs:search"), {"industry": "339920", "near": "Ogden, UT", "radius": radius}
+        )
+
+    assert _page_entries() == 0
+
+
+def test_a_page_without_a_query_is_kept_at_once(client):
+    hub = make_hub()
+
+    client.get(hub.get_absolute_url())
+
+    assert _page_entries() == 1

@@ -105,6 +105,24 @@ def test_nearest_widens_past_a_first_box_holding_fewer_than_k():
     assert [round(h.distance_km) for h in found] == [10, 40, 120, 700]
 
 
+@pytest.mark.parametrize("point", POINTS.values(), ids=POINTS.keys())
+@pytest.mark.parametrize("empty_km", [30, 200, 1000])
+def test_nearest_skipping_a_circle_known_empty_finds_the_same_hubs_in_fewer_reads(
+    point, empty_km, scattered, django_assert_max_num_queries
+):
+    lat, lng = point
+    hubs = queries.hubs_of_industry(scattered)
+    if hubs.within_radius(lat=lat, lng=lng, radius_km=empty_km).exists():
+        pytest.skip("a hub lies within the circle")
+    expected = brute_force(Hub.objects.filter(industry=scattered), lat, lng)[:5]
+    skipped = sum(radius <= empty_km for radius in WIDENING_RADII_KM)
+
+    with django_assert_max_num_queries(len(WIDENING_RADII_KM) + 1 - skipped):
+        found = hubs.nearest(lat=lat, lng=lng, limit=5, empty_within_km=empty_km)
+
+    assert names(found) == names(expected)
+
+
 def test_nearest_hub_exactly_at_the_point_is_first_at_distance_zero():
     industry = make_industry()
     make_hub(name="Next Door", industry=industry, latitude=-45.001, longitude=-140.0)
