@@ -163,7 +163,6 @@ def hub_manage(request, slug):
         "mentions": hub.mentions.all(),
         "partner_form": PartnerForm(hub=hub),
         "partner_suggest_form": PartnerSuggestForm(prefix="suggest"),
-        "remove_form": MemberRemoveForm(),
         "mention_form": MentionForm(),
         "update_form": UpdateForm(),
     }
