@@ -31,6 +31,7 @@ class HubsConfig(AppConfig):
             models.Mention,
             models.Update,
             models.Interest,
+            models.Meeting,  # Hub pages list them; cards say when the next one is.
             models.Place,
             models.PlaceName,
         ]

@@ -25,7 +25,7 @@ def _progress(count, needed, what):
     return f"{count} {what} ({needed} needed)"
 
 
-def hub_steps(*, hub, members, partners, mention_count):
+def hub_steps(*, hub, members, partners, mention_count, meetings_held=0):
     """The five steps with what is done and what to do next; ``members`` are active ones,
     ``partners`` the reviewed ones. Only a public-sector partner gets government involved."""
     public_sector = sum(1 for p in partners if p.resource.is_public_sector)
@@ -36,9 +36,15 @@ def hub_steps(*, hub, members, partners, mention_count):
         Step(
             1,
             "Start the conversation",
-            len(members) >= MIN_MEMBERS,
-            _progress(len(members), MIN_MEMBERS, "member businesses"),
-            "Invite kindred businesses nearby, in your industry or a complementary one.",
+            len(members) >= MIN_MEMBERS and meetings_held >= 1,
+            _progress(len(members), MIN_MEMBERS, "member businesses")
+            + (
+                f"; {meetings_held} meeting{'s' if meetings_held != 1 else ''} held"
+                if meetings_held
+                else "; no meeting held yet"
+            ),
+            "Invite kindred businesses nearby, in your industry or a complementary one, "
+            "and hold a first meeting.",
         ),
         Step(
             2,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from hubs.models import CalendarFeed, Hub, Meeting, MeetingSeries, Membership, Rsvp
 from hubs.models.meetings import MAX_DURATION_HOURS
+from hubs.pagecache import bump_directory_version
 from hubs.services import ActionRefused, absolute_url, send_after_commit
 
 # How far ahead a series' meetings are generated, at most.
@@ -220,6 +221,8 @@ def series_schedule(
         )
         for day in days
     )
+    # bulk_create sends no post_save: cached pages that list meetings go stale here.
+    transaction.on_commit(bump_directory_version)
     return series, meetings
 
 

@@ -4,10 +4,13 @@ Where rows lie (distance, box, radius, nearest) is asked of their QuerySet: see
 ``hubs.models.base.LocatedQuerySet``."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from hubs.models import (
     Business,
@@ -16,10 +19,12 @@ from hubs.models import (
     HubQuerySet,
     Industry,
     Invitation,
+    Meeting,
     Membership,
     Region,
     Resource,
 )
+from hubs.models.meetings import MAX_DURATION_HOURS
 
 SEARCH_PAGE_SIZE = 20
 NEAREST_ANYWHERE = 5
@@ -30,6 +35,45 @@ def public_hubs() -> HubQuerySet:
     return Hub.objects.approved().select_related(
         "industry", "region", "region__parent", "region__parent__parent"
     )
+
+
+def with_next_meeting(hubs: HubQuerySet) -> HubQuerySet:
+    """Hubs annotated with ``next_meeting_at``, when their next meeting starts (None if none is
+    scheduled): a subquery in the hubs' own query, so a list costs no query more per hub."""
+    now = timezone.now()
+    upcoming = (
+        Meeting.objects.scheduled()
+        .filter(
+            hub=OuterRef("pk"),
+            ends_at__gt=now,
+            # Bounds the read of the (hub, starts_at) index to meetings that can still run.
+            starts_at__gt=now - timedelta(hours=MAX_DURATION_HOURS),
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return hubs.annotate(next_meeting_at=Subquery(upcoming))
+
+
+def with_meetings_held(hubs: HubQuerySet) -> HubQuerySet:
+    """Hubs annotated with ``meetings_held``: meetings over and not cancelled (the builder's
+    first step), counted in the hubs' own query."""
+    held = (
+        Meeting.objects.held()
+        .filter(hub=OuterRef("pk"))
+        .order_by()
+        .values("hub")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return hubs.annotate(
+        meetings_held=Coalesce(Subquery(held), Value(0), output_field=IntegerField())
+    )
+
+
+def upcoming_meetings(hub: Hub, *, limit: int = 5) -> list[Meeting]:
+    """The hub's next meetings, soonest first."""
+    return list(hub.meetings.upcoming().select_related("hub")[:limit])
 
 
 def hubs_of_industry(industry: Industry | None, *, related: Iterable[Industry] = ()) -> HubQuerySet:
@@ -62,7 +106,7 @@ def search_hubs(
 ) -> HubSearch:
     """What the search page lists: hubs of the industry within the radius, nearest first, a page
     at a time; with none there, the nearest ones anywhere."""
-    hubs = hubs_of_industry(industry, related=related)
+    hubs = with_next_meeting(hubs_of_industry(industry, related=related))
     within = hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)
     page = Paginator(within, SEARCH_PAGE_SIZE).get_page(page_number)
     if page.paginator.count:
@@ -79,7 +123,7 @@ def hubs_named(
     typed = [w for w in text.split() if len(w) > 2][:6]
     if not typed:
         return []
-    named = public_hubs().exclude(pk__in=[h.pk for h in exclude])
+    named = with_next_meeting(public_hubs()).exclude(pk__in=[h.pk for h in exclude])
     for word in typed:
         named = named.filter(name__icontains=word)
     return list(named.nearest_first(lat=lat, lng=lng)[:limit])
@@ -99,7 +143,7 @@ def complementary_hubs_near(
     complements = Industry.objects.filter(complements=industry).exclude(
         pk__in=[i.pk for i in searched]
     )
-    hubs = public_hubs().filter(industry__in=complements)
+    hubs = with_next_meeting(public_hubs()).filter(industry__in=complements)
     return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 

@@ -24,7 +24,7 @@ def main():
     parser.add_argument("--port", type=int, default=58000, help="the balancer's port")
     args = parser.parse_args()
 
-    traffic.cluster_settings()
+    cluster_dir = traffic.cluster_settings()
     from django.db import connections
 
     directory = traffic.Directory.prepare(joiners=60, tag=f"load{int(time.time())}")
@@ -32,9 +32,12 @@ def main():
     traffic.warm_up(directory, port=args.port)
     print(f"load average before: {traffic.load_average()}")
     print(f"{args.seconds:.0f} s of mixed traffic at {args.connections} connections...")
+    meter = traffic.CpuMeter(cluster_dir)
+    meter.start()
     results = traffic.Traffic(directory, port=args.port, connections=args.connections).run(
         args.seconds
     )
+    cpu = meter.stop()
     load_after = traffic.load_average()
     records = results.records
     for kind in traffic.MIX:
@@ -56,6 +59,10 @@ def main():
         "sign-ups acknowledged": len(results.signups),
         "join requests acknowledged": len(results.joins),
         "acknowledged writes lost": lost,
+        **{
+            f"CPU ms per request, {part}": round(1000 * seconds / max(len(records), 1), 1)
+            for part, seconds in cpu.items()
+        },
         "load average after": load_after,
     }
     for name, value in figures.items():

@@ -52,6 +52,51 @@ def ctl(*args):
     subprocess.run(["bash", str(CTL), *map(str, args)], check=True)
 
 
+def _process_tree(pid):
+    """A process and its children (gunicorn's workers, PostgreSQL's backends)."""
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [pid, *map(int, children.split())]
+
+
+def _cpu_seconds(pids):
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # Ended since it was listed.
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / ticks
+
+
+class CpuMeter:
+    """CPU seconds the app nodes and the PostgreSQL servers spend between start and stop: per
+    request, a figure the machine's other load does not inflate the way latency is inflated."""
+
+    def __init__(self, cluster_dir):
+        self.dir = Path(cluster_dir)
+
+    def _parts(self):
+        parts = {"app nodes": [], "postgresql": []}
+        for n in (1, 2):
+            pidfile = self.dir / f"node{n}.pid"
+            if pidfile.exists():
+                parts["app nodes"] += _process_tree(int(pidfile.read_text()))
+        for name in ("primary", "replica"):
+            pidfile = self.dir / name / "postmaster.pid"
+            if pidfile.exists():
+                parts["postgresql"] += _process_tree(int(pidfile.read_text().split()[0]))
+        return parts
+
+    def start(self):
+        self.pids = self._parts()
+        self.started = {part: _cpu_seconds(pids) for part, pids in self.pids.items()}
+
+    def stop(self):
+        return {part: _cpu_seconds(pids) - self.started[part] for part, pids in self.pids.items()}
+
+
 def load_average():
     one, five, _ = os.getloadavg()
     return f"{one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
@@ -65,6 +110,17 @@ class Directory:
     industries: list[tuple[str, str]]  # (title, slug)
     hubs: list[tuple[int, str]]  # (pk, slug)
     joiners: list[tuple[str, int]]  # (session key, business pk)
+    # (session key, business pk, hub pk, hub slug) not asked yet: each pair joins once, across
+    # every run of traffic on this directory.
+    joins_left: list[tuple[str, int, int, str]] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.joins_left = [
+            (session, business, hub_pk, hub_slug)
+            for session, business in self.joiners
+            for hub_pk, hub_slug in self.hubs
+        ]
+        random.Random(1).shuffle(self.joins_left)
 
     @classmethod
     def prepare(cls, *, joiners, tag):
@@ -212,12 +268,6 @@ class Traffic:
         self.lock = threading.Lock()
         self.stop_event = threading.Event()
         self.random = random.Random(seed)
-        self.joins_left = [
-            (session, business, hub_pk, hub_slug)
-            for session, business in directory.joiners
-            for hub_pk, hub_slug in directory.hubs
-        ]
-        self.random.shuffle(self.joins_left)
         self.signup_counter = 0
 
     def run(self, seconds):
@@ -307,9 +357,9 @@ class Traffic:
 
     def _join(self, connection, rng):
         with self.lock:
-            if not self.joins_left:
+            if not self.directory.joins_left:
                 return None
-            session, business, hub_pk, hub_slug = self.joins_left.pop()
+            session, business, hub_pk, hub_slug = self.directory.joins_left.pop()
         cookies = {"sessionid": session}
         status = self._form_post(
             connection, f"/hubs/{hub_slug}/join/", {"business": business}, cookies

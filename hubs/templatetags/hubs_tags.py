@@ -1,4 +1,4 @@
-"""Template filters for distances, query strings and structured data."""
+"""Template filters for distances, meeting days, query strings and structured data."""
 
 import json
 
@@ -28,6 +28,15 @@ def away(km, unit="km"):
         return ""
     value = geo.km_to_miles(km) if unit == "mi" else km
     return f"under 1 {unit} away" if value < 1 else f"{distance(km, unit)} away"
+
+
+@register.filter
+def meeting_day(moment, hub):
+    """ "Tue 12 Jan": the day a meeting starts, in its hub's time zone."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(hub.zone)
+    return f"{local:%a} {local.day} {local:%b}"
 
 
 @register.simple_tag(takes_context=True)

@@ -37,8 +37,32 @@ def _meta(request, obj, *, title, description, image=None, kind="website"):
     }
 
 
-def _hub_ld(request, hub, members):
-    """schema.org data for a hub: an Organization with its member businesses."""
+def _event_ld(request, meeting, organizer):
+    """schema.org Event for a meeting: local times with their offset; an online meeting's
+    place is its page on the site, never its link."""
+    url = request.build_absolute_uri(meeting.get_absolute_url())
+    if meeting.is_online:
+        mode, location = "Online", {"@type": "VirtualLocation", "url": url}
+    else:
+        mode, location = "Offline", {"@type": "Place", "name": meeting.address}
+        location["address"] = meeting.address
+    return {
+        "@type": "Event",
+        "name": meeting.title,
+        "url": url,
+        "description": meeting.description,
+        "startDate": meeting.local_starts_at.isoformat(),
+        "endDate": meeting.local_ends_at.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": f"https://schema.org/{mode}EventAttendanceMode",
+        "location": location,
+        "organizer": organizer,
+    }
+
+
+def _hub_ld(request, hub, members, meetings=()):
+    """schema.org data for a hub: an Organization with its member businesses and its next
+    meetings (Events)."""
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -63,6 +87,9 @@ def _hub_ld(request, hub, members):
             for m in members
         ],
     }
+    if meetings:
+        organizer = {"@type": "Organization", "name": hub.name, "url": data["url"]}
+        data["event"] = [_event_ld(request, meeting, organizer) for meeting in meetings]
     if hub.founded_year:
         data["foundingDate"] = str(hub.founded_year)
     links = [u for u in [hub.website, hub.linkedin_url, hub.x_url, hub.facebook_url] if u]
@@ -109,7 +136,7 @@ def _visitor_memberships(request, hub):
 @cache_for_visitors()
 def hub_detail(request, slug):
     hub = (
-        claims.with_owner_on_site(Hub.objects.filter(slug=slug))
+        queries.with_meetings_held(claims.with_owner_on_site(Hub.objects.filter(slug=slug)))
         .select_related("industry", "region", "region__parent", "region__parent__parent")
         .first()
     )
@@ -121,8 +148,13 @@ def hub_detail(request, slug):
     partners = list(hub.partners.filter(resource__pending_review=False).select_related("resource"))
     mentions = list(hub.mentions.all())
     steps = builder.hub_steps(
-        hub=hub, members=members, partners=partners, mention_count=len(mentions)
+        hub=hub,
+        members=members,
+        partners=partners,
+        mention_count=len(mentions),
+        meetings_held=hub.meetings_held,
     )
+    meetings = queries.upcoming_meetings(hub)
     point = {"lat": hub.latitude, "lng": hub.longitude}
     context = {
         "hub": hub,
@@ -133,6 +165,7 @@ def hub_detail(request, slug):
         "partners": partners,
         "mentions": mentions,
         "updates": list(hub.updates.all()[:10]),
+        "meetings": meetings,
         "steps": steps,
         "next_step": builder.next_step(steps),
         "my_memberships": [m for m in mine if not m.is_left and not m.is_removed],
@@ -144,16 +177,16 @@ def hub_detail(request, slug):
         ),
         "unit": remembered_unit(request, hub.region.country_code),
         "map_points": map_points([hub]),
-        **_hub_sharing(request, hub, members),
+        **_hub_sharing(request, hub, members, meetings),
     }
     return render(request, "hubs/hub_detail.html", context)
 
 
-def _hub_sharing(request, hub, members):
+def _hub_sharing(request, hub, members, meetings=()):
     """What a shared link shows of the hub: tags, picture and schema.org data."""
     return {
         "share_url": request.build_absolute_uri(hub.get_absolute_url()),
-        "structured_data": _hub_ld(request, hub, members),
+        "structured_data": _hub_ld(request, hub, members, meetings),
         **_meta(
             request,
             hub,
@@ -171,7 +204,11 @@ def _hub_sharing(request, hub, members):
 @cache_for_visitors()
 def industry_detail(request, slug):
     industry = get_object_or_404(Industry.objects.select_related("parent"), slug=slug)
-    hubs = list(queries.hubs_of_industry(industry).order_by("-member_count", "name")[:200])
+    hubs = list(
+        queries.with_next_meeting(queries.hubs_of_industry(industry)).order_by(
+            "-member_count", "name"
+        )[:200]
+    )
     context = {
         "industry": industry,
         "hubs": hubs,
@@ -192,7 +229,11 @@ def industry_detail(request, slug):
 @cache_for_visitors(reads=["page"])
 def region_detail(request, slug):
     region = get_object_or_404(Region.objects.select_related("parent", "parent__parent"), slug=slug)
-    hubs = list(queries.region_hubs(region).order_by("-member_count", "name")[:200])
+    hubs = list(
+        queries.with_next_meeting(queries.region_hubs(region)).order_by("-member_count", "name")[
+            :200
+        ]
+    )
     businesses = Paginator(queries.region_businesses(region), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -124,7 +124,9 @@ def _around_industry(request, industry, related, point, radius_km):
 @cache_for_visitors(reads=HUB_LIST_PARAMS)
 def hub_list(request):
     hub_filter = HubFilter(
-        request.GET, queryset=queries.public_hubs().order_by("name"), request=request
+        request.GET,
+        queryset=queries.with_next_meeting(queries.public_hubs()).order_by("name"),
+        request=request,
     )
     page = Paginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     unit = hub_filter.unit

@@ -26,9 +26,13 @@ def _partners(*kinds):
     return [Partner(resource=Resource(name=f"Partner {n}", kind=k)) for n, k in enumerate(kinds)]
 
 
-def _steps(hub=None, members=(), partners=(), mentions=0):
+def _steps(hub=None, members=(), partners=(), mentions=0, meetings=0):
     return hub_steps(
-        hub=hub or _hub(), members=list(members), partners=list(partners), mention_count=mentions
+        hub=hub or _hub(),
+        members=list(members),
+        partners=list(partners),
+        mention_count=mentions,
+        meetings_held=meetings,
     )
 
 
@@ -47,7 +51,7 @@ def test_a_new_hub_has_five_steps_none_done_and_the_first_is_next():
         (5, "Publicize it", False),
     ]
     assert [s.status for s in steps] == [
-        "1 of 3 member businesses",
+        "1 of 3 member businesses; no meeting held yet",
         "1 of 2 organizers; no mission statement yet",
         "0 of 3 kinds of connection offered",
         "0 public-sector partners of 0 engaged",
@@ -57,15 +61,16 @@ def test_a_new_hub_has_five_steps_none_done_and_the_first_is_next():
 
 
 @pytest.mark.parametrize(
-    ("count", "done", "status"),
+    ("count", "meetings", "done", "status"),
     [
-        (2, False, "2 of 3 member businesses"),
-        (3, True, "3 member businesses (3 needed)"),
-        (8, True, "8 member businesses (3 needed)"),
+        (2, 1, False, "2 of 3 member businesses; 1 meeting held"),
+        (3, 0, False, "3 member businesses (3 needed); no meeting held yet"),
+        (3, 1, True, "3 member businesses (3 needed); 1 meeting held"),
+        (8, 4, True, "8 member businesses (3 needed); 4 meetings held"),
     ],
 )
-def test_step_1_is_done_at_three_members(count, done, status):
-    step = _step(1, members=_members(ORGANIZER, *[MEMBER] * (count - 1)))
+def test_step_1_is_done_at_three_members_and_a_meeting_held(count, meetings, done, status):
+    step = _step(1, members=_members(ORGANIZER, *[MEMBER] * (count - 1)), meetings=meetings)
 
     assert (step.done, step.status) == (done, status)
 
@@ -164,8 +169,10 @@ def test_next_step_is_the_first_not_done_and_none_when_all_are():
     hub = _hub(mission="Grow.", description="Canoes.", website="https://canoes.example")
     members = _members(ORGANIZER, ORGANIZER, MEMBER, connections=["media", "finance", "trade"])
 
-    halfway = _steps(hub=hub, members=members, partners=_partners(UNIVERSITY), mentions=1)
-    finished = _steps(hub=hub, members=members, partners=_partners(CITY), mentions=1)
+    halfway = _steps(
+        hub=hub, members=members, partners=_partners(UNIVERSITY), mentions=1, meetings=1
+    )
+    finished = _steps(hub=hub, members=members, partners=_partners(CITY), mentions=1, meetings=1)
 
     assert [s.done for s in halfway] == [True, True, True, False, True]
     assert next_step(halfway).number == 4

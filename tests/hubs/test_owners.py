@@ -1,12 +1,15 @@
 """Owners list businesses, start and join hubs; organizers run them. Each action is tried as
 anonymous, another user, a member who is not an organizer, the owner or organizer, and staff."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from hubs.models import Business, Hub, Membership
+from hubs.models import Business, Hub, Meeting, Membership
 from tests.factories import make_business, make_hub, make_membership, make_user
 
 pytestmark = pytest.mark.django_db
@@ -531,6 +534,11 @@ def test_hub_builder_steps_follow_real_data(owner_client, owner):
     make_membership(hub=hub)
     hub.mission = "Grow."
     hub.save()
+    held = timezone.now() - timedelta(days=7)
+    Meeting.objects.create(
+        hub=hub, title="First meet-up", starts_at=held, ends_at=held + timedelta(hours=2),
+        address="Union Station",
+    )  # fmt: skip
     resource = make_partner_resource(hub)
     owner_client.post(reverse("hubs:partner_add", args=[hub.slug]), {"resource": resource.pk})
 
@@ -545,7 +553,7 @@ def test_hub_builder_steps_follow_real_data(owner_client, owner):
     ]
     assert page.context["next_step"].title == "Publicize it"
     assert [s.status for s in page.context["steps"][:3]] == [
-        "3 member businesses (3 needed)",
+        "3 member businesses (3 needed); 1 meeting held",
         "2 organizers (2 needed); mission published",
         "3 kinds of connection offered (3 needed)",
     ]
@@ -564,7 +572,7 @@ def test_hub_builder_counts_what_is_missing_until_it_is_reached(owner_client, ow
     steps = owner_client.get(hub.get_absolute_url()).context["steps"]
 
     assert [s.status for s in steps[:3]] == [
-        "1 of 3 member businesses",
+        "1 of 3 member businesses; no meeting held yet",
         "1 of 2 organizers; no mission statement yet",
         "0 of 3 kinds of connection offered",
     ]

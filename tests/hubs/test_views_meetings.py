@@ -345,3 +345,85 @@ def test_organizer_messages_attendees_within_the_rate_limit(client, hub, organiz
     assert list(
         OutgoingMail.objects.filter(reply_to=[organizer.email]).values_list("to", flat=True)
     ) == [[coming.email]]
+
+
+# Meetings on the hub page, search results and region pages
+
+
+@pytest.mark.django_db
+def test_hub_page_lists_upcoming_meetings_and_their_schema_org_events(client, hub):
+    coming = _meeting(hub)
+    _meeting(hub, title="Called off", cancelled_at=NOW)
+    _meeting(
+        hub,
+        title="Last month's",
+        starts_at=datetime(2026, 11, 1, 2, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 1, 4, tzinfo=UTC),
+    )
+
+    response = client.get(hub.get_absolute_url())
+
+    page = response.content.decode()
+    assert "Ski makers' evening" in page and "Tue 12 Jan 2027, 19:00 MST" in page
+    assert "Called off" not in page and "Last month's" not in page
+    assert LINK not in page
+    [event] = response.context["structured_data"]["event"]
+    assert event == {
+        "@type": "Event",
+        "name": "Ski makers' evening",
+        "url": f"http://testserver{coming.get_absolute_url()}",
+        "description": "",
+        "startDate": "2027-01-12T19:00:00-07:00",
+        "endDate": "2027-01-12T21:00:00-07:00",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode",
+        "location": {
+            "@type": "VirtualLocation",
+            "url": f"http://testserver{coming.get_absolute_url()}",
+        },
+        "organizer": {
+            "@type": "Organization",
+            "name": hub.name,
+            "url": f"http://testserver{hub.get_absolute_url()}",
+        },
+    }
+
+
+@pytest.mark.django_db
+def test_builder_counts_a_held_meeting_not_a_cancelled_or_future_one(client, hub):
+    _meeting(hub)
+    _meeting(
+        hub,
+        cancelled_at=NOW,
+        starts_at=datetime(2026, 11, 1, 2, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 1, 4, tzinfo=UTC),
+    )
+    before = client.get(hub.get_absolute_url()).context["steps"][0].status
+    _meeting(
+        hub,
+        starts_at=datetime(2026, 11, 2, 2, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 2, 4, tzinfo=UTC),
+    )
+
+    after = client.get(hub.get_absolute_url()).context["steps"][0].status
+
+    assert (before, after) == (
+        "0 of 3 member businesses; no meeting held yet",
+        "0 of 3 member businesses; 1 meeting held",
+    )
+
+
+@pytest.mark.django_db
+def test_search_and_region_cards_say_when_the_next_meeting_is_in_the_hubs_zone(client, hub):
+    _meeting(hub, cancelled_at=NOW, starts_at=datetime(2027, 1, 6, 2, tzinfo=UTC))
+    later = datetime(2027, 1, 20, 2, tzinfo=UTC)
+    _meeting(hub, starts_at=later, ends_at=later.replace(hour=4))
+    _meeting(hub)  # 02:00 UTC on Wednesday 13 January is Tuesday evening in Denver.
+
+    search = client.get(
+        reverse("hubs:search"), {"industry": hub.industry.code, "near": "-45, -140"}
+    ).content.decode()
+    region = client.get(hub.region.get_absolute_url()).content.decode()
+
+    assert search.count("Next meeting: Tue 12 Jan") == 1
+    assert region.count("Next meeting: Tue 12 Jan") == 1

@@ -1,11 +1,14 @@
 """The home page and the search: what you make, where you are, and the hubs near you."""
 
+from datetime import timedelta
+
 import pytest
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from hubs import geo, vocabulary
-from hubs.models import Business, Hub, Industry, Membership, Place
+from hubs.models import Business, Hub, Industry, Meeting, Membership, Place
 from tests.factories import make_business, make_hub, make_industry, make_membership
 from tests.rendered import alerts, body, h1, heading, hub_cards, list_items, section, suggestions
 
@@ -411,11 +414,19 @@ def test_search_page_costs_a_fixed_number_of_queries(client, django_assert_max_n
         )
         make_membership(hub=hub, business=make_business(industry=industry, latitude=41.3))
         make_business(name=f"Extra Loner {n}", industry=industry, latitude=41.1, longitude=-112.0)
+        for days in (3, 10):  # "Next meeting" on each card is read with the hubs.
+            starts = timezone.now() + timedelta(days=days)
+            Meeting.objects.create(
+                hub=hub, title="Meet-up", starts_at=starts, ends_at=starts + timedelta(hours=2),
+                address="Union Station",
+            )  # fmt: skip
 
     with django_assert_max_num_queries(SEARCH_QUERIES) as after:
         response = client.get(SEARCH, query)
 
     assert heading(response, "results-heading") == "27 hubs within 100 mi"
+    extra = [name for name, _ in hub_cards(body(response)) if name.startswith("Extra Ogden Hub")]
+    assert body(response).count("Next meeting: ") == len(extra) > 10
     assert len(after.captured_queries) == len(before.captured_queries)
 
 
