@@ -58,7 +58,7 @@ def _schema():
 
 def _search(lat, lng, industry):
     """What the search page lists: the first page within its radius, else the nearest anywhere."""
-    page, nearest_anywhere = queries.search_hubs(
+    page, nearest_anywhere, _online = queries.search_hubs(
         industry=industry, lat=lat, lng=lng, radius_km=settings.HUB_NEAR_RADIUS_KM
     )
     return list(page.object_list) or nearest_anywhere

@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from hubs import curation, vocabulary
 from hubs.admin_imports import CsvImportAdmin
+from hubs.coverage_forms import HubAdminForm
 from hubs.importers import BusinessResource, HubResource, ResourceResource
 from hubs.models import (
     Business,
@@ -103,6 +104,7 @@ def _confirm_page(modeladmin, request, queryset, *, action, title, form=None, ex
 @admin.register(Hub)
 class HubAdmin(LocatedAdmin, CsvImportAdmin, SimpleHistoryAdmin):
     resource_classes = [HubResource]
+    form = HubAdminForm
     list_display = [
         "name",
         "industry_code",
@@ -116,18 +118,28 @@ class HubAdmin(LocatedAdmin, CsvImportAdmin, SimpleHistoryAdmin):
     list_filter = [
         "status",
         "stage",
+        "mode",
         ("industry", admin.RelatedOnlyFieldListFilter),
         ("region", admin.RelatedOnlyFieldListFilter),
         "is_demo",
     ]
     list_select_related = ["industry", "region", "region__parent"]
     search_fields = ["name", "description", "industry__title", "industry__code", "region__name"]
-    autocomplete_fields = ["industry", "secondary_industries", "region", "created_by"]
+    autocomplete_fields = [
+        "industry",
+        "secondary_industries",
+        "region",
+        "covered_regions",
+        "created_by",
+    ]
     readonly_fields = ["stage", "member_count", "created_at", "updated_at", "confirmed_at"]
     actions = ["approve_hubs", "reject_hubs", "merge_hubs"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "industry", "secondary_industries", "region"]}),
-        ("Location", {"fields": ["latitude", "longitude"]}),
+        (
+            "Where it meets",
+            {"fields": ["mode", "latitude", "longitude", "covers_worldwide", "covered_regions"]},
+        ),
         (
             "About",
             {

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from hubs import queries
+from hubs import gazetteer, opendata, queries
 from hubs.fields import IndustryField, PlaceField
-from hubs.models import Industry, Region, Stage
+from hubs.models import Hub, Industry, Region, Stage
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -37,11 +37,15 @@ class GeoJSONParams:
     industry: Industry | None = None
     region: Region | None = None
     stage: str = ""
+    mode: str = ""
     lat: float | None = None
     lng: float | None = None
     radius_km: float | None = None
     limit: int = DEFAULT_LIMIT
     error: dict | None = None
+    # Where the point lies, for online hubs' coverage: ISO country and GeoNames state codes.
+    country: str = ""
+    admin1: str = ""
 
     @classmethod
     def from_query(cls, query):  # noqa: C901 - one check a parameter reads best in a row.
@@ -63,6 +67,9 @@ class GeoJSONParams:
         params.stage = query.get("stage", "").strip()
         if params.stage and params.stage not in Stage.values:
             return cls(error=_bad("stage", f"stage must be one of {', '.join(Stage.values)}."))
+        params.mode = query.get("mode", "").strip()
+        if params.mode and params.mode not in Hub.Mode.values:
+            return cls(error=_bad("mode", f"mode must be one of {', '.join(Hub.Mode.values)}."))
         raw_limit = query.get("limit", "")
         if raw_limit:
             if (
@@ -91,8 +98,15 @@ class GeoJSONParams:
             except ValidationError as error:
                 return cls(error=_bad("near", error.messages[0]))
             lat, lng = resolution.latitude, resolution.longitude
+            params.country, params.admin1 = resolution.country, resolution.admin1
+        elif lat is not None and lng is not None and params.mode == Hub.Mode.ONLINE:
+            # Which online hubs cover a point depends on the country and state it lies in.
+            town = gazetteer.name_position(PlaceField.position(lat, lng))
+            params.country, params.admin1 = town.country, town.admin1
         if params.radius_km is not None and lat is None:
             return cls(error=_bad("radius_km", "radius_km needs near, or lat and lng."))
+        if params.radius_km is not None and params.mode == Hub.Mode.ONLINE:
+            return cls(error=_bad("radius_km", "Online hubs have no distance: leave radius_km."))
         params.lat, params.lng = lat, lng
         return params
 
@@ -102,8 +116,16 @@ class GeoJSONParams:
             hubs = hubs.filter(self.region.within_q())
         if self.stage:
             hubs = hubs.filter(stage=self.stage)
+        if self.mode:
+            hubs = hubs.filter(mode=self.mode)
+        return queries.with_coverage(self._found(hubs))
+
+    def _found(self, hubs):
         if self.lat is None:
             return list(hubs.order_by("name")[: self.limit])
+        if self.mode == Hub.Mode.ONLINE:  # Those whose coverage holds the point, by name.
+            covering = hubs.covering(country=self.country, admin1=self.admin1)
+            return list(covering.order_by("name")[: self.limit])
         point = {"lat": self.lat, "lng": self.lng}
         if self.radius_km is not None:
             return list(hubs.within_radius(radius_km=self.radius_km, **point)[: self.limit])
@@ -119,11 +141,13 @@ def hub_feature(hub, request):
         "industry_title": hub.industry.title,
         "stage": hub.stage,
         "members": hub.member_count,
+        "mode": hub.mode,
     }
+    if hub.is_online:
+        properties["coverage"] = opendata.coverage_cell(hub).split(";")
     if getattr(hub, "distance_km", None) is not None:
         properties["distance_km"] = round(hub.distance_km, 2)
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [hub.longitude, hub.latitude]},
-        "properties": properties,
-    }
+    # An online hub without a home base has no place: GeoJSON's null geometry, not a fake one.
+    point = hub.point
+    geometry = {"type": "Point", "coordinates": [point[1], point[0]]} if point else None
+    return {"type": "Feature", "geometry": geometry, "properties": properties}

@@ -49,7 +49,8 @@ def _card_values(hub):
     return {
         "name": hub.name,
         "industry": hub.industry.title,
-        "region": str(hub.region),
+        # "Online, for United States": where an online hub takes members from.
+        "region": str(hub.region) if not hub.is_online else f"O{hub.where[1:]}",
         "stage": hub.get_stage_display(),
         "members": hub.member_count,
     }

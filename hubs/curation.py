@@ -102,10 +102,12 @@ def approved_hubs_near(hubs, *, radius_km=None):
         by_industry.setdefault(other.industry_id, []).append(other)
     near = {}
     for hub in hubs:
+        # An online hub without a home base is near no other: its name and website are
+        # what the duplicate lists compare.
         found = [
-            (other, geo.haversine_km(hub.latitude, hub.longitude, other.latitude, other.longitude))
+            (other, geo.haversine_km(*hub.point, *other.point))
             for other in by_industry.get(hub.industry_id, [])
-            if other.pk != hub.pk
+            if other.pk != hub.pk and hub.point and other.point
         ]
         near[hub.pk] = sorted(
             [(other, km) for other, km in found if km <= radius_km], key=lambda pair: pair[1]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from hubs import gazetteer, naics, regions
+from hubs.coverage import Coverage, set_coverage
 from hubs.models import (
     Business,
     Connection,
@@ -143,6 +144,40 @@ def load_hubs(industries):
     return hubs
 
 
+def load_online_hubs(industries):
+    """Online demo hubs: a coverage of countries or states, and a home base or none."""
+    with open(DATA_DIR / "demo_online_hubs.json", encoding="utf-8") as f:
+        entries = json.load(f)
+    hubs = []
+    for entry in entries:
+        base = gazetteer.resolve(entry["home_base"]) if entry["home_base"] else None
+        point = base.point if base else None
+        coverage = Coverage.of([gazetteer.resolve(text) for text in entry["coverage"]])
+        if point:
+            time_zone = gazetteer.time_zone_at(lat=point[0], lng=point[1], place=base.place)
+        else:
+            time_zone = coverage.time_zone()
+        hub = _upsert(
+            Hub,
+            slug=slugify(entry["name"]),
+            values={
+                "name": entry["name"],
+                "industry": industries[entry["industry"]],
+                "mode": Hub.Mode.ONLINE,
+                "region": regions.region_for_point(lat=point[0], lng=point[1]) if point else None,
+                "latitude": point[0] if point else None,
+                "longitude": point[1] if point else None,
+                "time_zone": time_zone,
+                "description": entry["description"],
+                "status": Hub.Status.APPROVED,
+                "is_demo": True,
+            },
+        )
+        set_coverage(hub, coverage)
+        hubs.append(hub)
+    return hubs
+
+
 def load_resources():
     with open(DATA_DIR / "demo_resources.json", encoding="utf-8") as f:
         entries = json.load(f)
@@ -170,7 +205,20 @@ def load_resources():
     return len(entries)
 
 
+def _towns_covered(hub):
+    """The largest towns of an online hub's coverage, where its demo members are."""
+    towns = Place.objects.none()
+    for region in hub.covered_regions.select_related("parent"):
+        if region.kind == Region.Kind.COUNTRY:
+            towns |= Place.objects.filter(country=region.code)
+        else:
+            towns |= Place.objects.filter(country=region.parent.code, admin1=region.code)
+    return list(towns.filter(kind=Place.Kind.CITY).order_by("-population", "pk")[:12])
+
+
 def _towns_near(hub, radius_km=40):
+    if hub.is_online:
+        return _towns_covered(hub)
     towns = Place.objects.filter(kind=Place.Kind.CITY)
     return list(towns.within_radius(lat=hub.latitude, lng=hub.longitude, radius_km=radius_km)[:12])
 
@@ -195,7 +243,8 @@ def _demo_business(rng, hub, industry, towns, used_names):
         slug=slugify(name)[:150],
         industry=industry,
         city=town_name,
-        region=hub.region,
+        # An online hub's members are anywhere; reassign_regions moves them to their own.
+        region=hub.region or hub.covered_regions.first(),
         latitude=max(-90, min(90, base_lat + rng.uniform(-0.03, 0.03))),
         longitude=max(-180, min(180, base_lng + rng.uniform(-0.03, 0.03))),
         town_latitude=base_lat,
@@ -258,6 +307,7 @@ def seed_demo(*, log=lambda message: None):
         places, names = gazetteer.load_gazetteer()
         log(f"Gazetteer: {places} places, {names} names")
     hubs = load_hubs(industries)
+    hubs += load_online_hubs(industries)
     load_resources()
     created = load_demo_businesses(hubs)
     if created:

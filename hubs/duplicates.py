@@ -9,6 +9,7 @@ domain or the same street address is a reason on its own, whatever the names.
 """
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -52,7 +53,7 @@ class Pair:
     """Two rows that may be one: the older first, and why they were matched."""
 
     similarity: float
-    distance_km: float
+    distance_km: float | None  # None: one of them (an online hub) has no place to measure.
     older: object
     newer: object
     reasons: list[str] = field(default_factory=list)
@@ -130,7 +131,7 @@ def _same_address(a, b) -> bool:
     return bool(address_a) and address_a == address_b and fold(a.city) == fold(b.city)
 
 
-def match(a, b, *, distance_km: float) -> Pair | None:
+def match(a, b, *, distance_km: float | None) -> Pair | None:
     """The pair ``a`` and ``b`` make, with its reasons, or None if nothing suggests one."""
     similarity = name_similarity(a.name, b.name)
     reasons = []
@@ -139,14 +140,25 @@ def match(a, b, *, distance_km: float) -> Pair | None:
         reasons.append(f"same web domain ({domain})")
     if hasattr(a, "address") and _same_address(a, b):
         reasons.append("same address")
-    if distance_km <= DISTANCE_KM:
+    if distance_km is not None and distance_km <= DISTANCE_KM:
         if similarity >= NAME_SIMILARITY:
             reasons.append(f"names {similarity:.0%} alike")
         elif a.industry_id == b.industry_id and name_holds(a.name, b.name):
             reasons.append("one name holds the other")
     if not reasons:
         return None
-    return Pair(round(similarity, 2), round(distance_km, 1), a, b, reasons)
+    distance = None if distance_km is None else round(distance_km, 1)
+    return Pair(round(similarity, 2), distance, a, b, reasons)
+
+
+def _distance_km(a, b) -> float | None:
+    """How far apart two rows are; two online hubs meet in the same place (0), and an online
+    hub without a home base is at no distance from a row with a point (None)."""
+    if getattr(a, "is_online", False) and getattr(b, "is_online", False):
+        return 0.0
+    if a.latitude is None or b.latitude is None:
+        return None
+    return geo.haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 def likely_duplicates(rows) -> list[Pair]:
@@ -175,8 +187,14 @@ def likely_duplicates(rows) -> list[Pair]:
     pairs = []
     for a, b in candidates:
         older, newer = sorted((a, b), key=lambda row: (row.created_at, row.pk))
-        distance = geo.haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
+        distance = _distance_km(a, b)
         pair = match(older, newer, distance_km=distance)
         if pair:
             pairs.append(pair)
-    return sorted(pairs, key=lambda p: (-len(p.reasons), -p.similarity, p.distance_km, p.older.pk))
+    return sorted(pairs, key=_pair_order)
+
+
+def _pair_order(pair: Pair) -> tuple:
+    """Most reasons first, then most alike, then nearest (unmeasured last)."""
+    distance = math.inf if pair.distance_km is None else pair.distance_km
+    return (-len(pair.reasons), -pair.similarity, distance, pair.older.pk)

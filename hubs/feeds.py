@@ -38,13 +38,13 @@ class NewHubsFeed(Feed):
             hubs = queries.hubs_of_industry(obj)
         elif isinstance(obj, Region):
             hubs = queries.region_hubs(obj)
-        return hubs.order_by("-approved_at", "-pk")[:FEED_LENGTH]
+        return queries.with_coverage(list(hubs.order_by("-approved_at", "-pk")[:FEED_LENGTH]))
 
     def item_title(self, hub):
         return hub.name
 
     def item_description(self, hub):
-        return f"{hub.industry.title} hub in {hub.region}. {hub.description}"
+        return f"{hub.industry.title} hub {hub.where}. {hub.description}"
 
     def item_pubdate(self, hub):
         return hub.approved_at or hub.created_at

@@ -41,6 +41,12 @@ class PlaceFilter(django_filters.Filter):
 class HubFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("mode") == Hub.Mode.ONLINE:
+            # Online hubs are listed by whether their coverage holds the place, not by distance.
+            if cleaned.get("sort") == "nearest":
+                self.add_error("sort", "Online hubs have no distance: choose another order.")
+            if cleaned.get("within"):
+                self.add_error("within", "Online hubs have no distance: leave “Within” empty.")
         if not cleaned.get("near"):
             if cleaned.get("sort") == "nearest":
                 self.add_error("sort", "Nearest needs a place: type one in “Near”.")
@@ -79,6 +85,9 @@ class HubFilter(DirectoryFilterSet):
     )
     region = _region_filter()
     stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label="All stages")
+    mode = django_filters.ChoiceFilter(
+        label="Meets", choices=Hub.Mode.choices, empty_label="In person or online"
+    )
     near = PlaceFilter(label="Near", method="filter_near", max_length=200)
     # In the visitor's unit (remembered, else the place's country's); applied after "near",
     # which measures the distances.
@@ -103,7 +112,7 @@ class HubFilter(DirectoryFilterSet):
 
     class Meta:
         model = Hub
-        fields = ["q", "industry", "region", "stage"]
+        fields = ["q", "industry", "region", "stage", "mode"]
         form = HubFilterForm
 
     def __init__(self, *args, **kwargs):
@@ -115,9 +124,18 @@ class HubFilter(DirectoryFilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         place = self.form.cleaned_data.get("near")
-        if place is None or self.form.cleaned_data.get("within"):
+        if place is None or self.form.cleaned_data.get("within") or self._online:
             return queryset
         return self._within_automatic(queryset, place)
+
+    @property
+    def _online(self):
+        return self.form.cleaned_data.get("mode") == Hub.Mode.ONLINE
+
+    def filter_region(self, queryset, name, region):
+        """Hubs in the region, and online hubs whose coverage reaches it."""
+        covering = Hub.objects.covering(region).values("pk")
+        return queryset.filter(region.within_q() | Q(pk__in=covering))
 
     def _within_automatic(self, queryset, place):
         """Keep the smallest offered distance holding NEAREST_AT_LEAST hubs (then wider
@@ -133,9 +151,12 @@ class HubFilter(DirectoryFilterSet):
         return queryset.within_box(radius_km=radius, **point).filter(distance_km__lte=radius)
 
     def filter_near(self, queryset, name, place):
-        """Annotate the distance from the place and list the nearest first."""
+        """Annotate the distance from the place and list the nearest first; online hubs, whose
+        coverage holds the place, by name."""
         if place is None:
             return queryset
+        if self._online:
+            return queryset.covering(country=place.country, admin1=place.admin1).order_by("name")
         return queryset.nearest_first(lat=place.latitude, lng=place.longitude)
 
     def filter_sort(self, queryset, name, value):

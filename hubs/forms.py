@@ -320,12 +320,12 @@ class PartnerForm(forms.ModelForm):
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
-        nearby = Resource.objects.reviewed().within_radius(
-            lat=hub.latitude, lng=hub.longitude, radius_km=300
-        )
-        self.fields["resource"].queryset = Resource.objects.filter(
-            pk__in=nearby.values("pk")
-        ).exclude(partners__hub=hub)
+        # An online hub without a home base may partner with any reviewed resource.
+        resources = Resource.objects.reviewed()
+        if hub.point:
+            nearby = resources.within_radius(lat=hub.latitude, lng=hub.longitude, radius_km=300)
+            resources = resources.filter(pk__in=nearby.values("pk"))
+        self.fields["resource"].queryset = resources.exclude(partners__hub=hub)
         self.fields["resource"].label = "Local resource or agency"
         self.hub = hub
 
@@ -408,13 +408,18 @@ class HubFlagForm(FlagForm):
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
         others = Hub.objects.approved().filter(industry=hub.industry_id).exclude(pk=hub.pk)
-        nearest = others.within_radius(
-            lat=hub.latitude, lng=hub.longitude, radius_km=DUPLICATE_CHOICES_KM
-        )
+        if hub.point:
+            nearest = others.within_radius(
+                lat=hub.latitude, lng=hub.longitude, radius_km=DUPLICATE_CHOICES_KM
+            )
+        else:  # An online hub without a home base may duplicate any online hub of its industry.
+            nearest = others.online().order_by("name")
         self.fields["duplicate_of"].queryset = others.filter(
             pk__in=[row.pk for row in nearest[:DUPLICATE_CHOICES]]
         )
-        self.fields["duplicate_of"].label_from_instance = lambda h: f"{h.name} ({h.region})"
+        self.fields["duplicate_of"].label_from_instance = lambda h: (
+            f"{h.name} ({h.region or 'online'})"
+        )
 
     def clean(self):
         cleaned = super().clean()

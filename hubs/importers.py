@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
 from hubs import gazetteer, geo
+from hubs.coverage_import import CoverageColumns
 from hubs.fields import IndustryField, PlaceField
 from hubs.models import Business, Hub, Industry, Place, Region, Resource
 from hubs.opendata import looks_like_formula, safe_cell
@@ -308,6 +309,10 @@ class PlacedResource(resources.ModelResource):
             if str(row.get(column) or "").strip():
                 row[column] = _choice(self._meta.model, column, row[column])
         landing = Landing(row=kwargs.get("row_number", 0) + 1, name=name_of(row))
+        if self.has_no_place(row):
+            row["_region"], landing.region = None, "online, no home base"
+            self.landings.append(landing)
+            return
         text, qualified = _place_text(row)
         lat, lng = row.get("latitude"), row.get("longitude")
         resolution = None
@@ -345,6 +350,10 @@ class PlacedResource(resources.ModelResource):
         landing.region = f"{region}, {region.parent}" if in_metro else str(region)
         self.landings.append(landing)
 
+    def has_no_place(self, row):
+        """Whether the row may go without a place (an online hub without a home base)."""
+        return False
+
     def import_instance(self, instance, row, **kwargs):
         instance.region = row["_region"]
         super().import_instance(instance, row, **kwargs)
@@ -377,8 +386,9 @@ class IndustryColumn(PlacedResource):
             )
 
 
-class HubResource(IndustryColumn):
-    choice_columns = ("status",)
+class HubResource(CoverageColumns, IndustryColumn):
+    coverage = fields.Field(attribute=None, column_name="coverage")
+    choice_columns = ("status", "mode")
     unique_scope = ("industry_id", "region_id")
 
     class Meta(PlacedResource.Meta):
@@ -394,6 +404,8 @@ class HubResource(IndustryColumn):
             "website",
             "founded_year",
             "status",
+            "mode",
+            "coverage",
         ]
         export_order = fields
 

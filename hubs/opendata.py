@@ -42,22 +42,37 @@ def hub_rows(request):
         "members",
         "website",
         "url",
+        "mode",
+        "coverage",
     ]
-    for hub in queries.public_hubs().order_by("pk").iterator(chunk_size=1000):
+    hubs = queries.public_hubs().prefetch_related(queries.COVERAGE).order_by("pk")
+    for hub in hubs.iterator(chunk_size=1000):
         yield [
             hub.pk,
             hub.slug,
             hub.name,
             hub.industry.code,
             hub.industry.title,
-            str(hub.region),
+            str(hub.region) if hub.region else "",
             hub.latitude,
             hub.longitude,
             hub.stage,
             hub.member_count,
             hub.website,
             request.build_absolute_uri(hub.get_absolute_url()),
+            hub.mode,
+            coverage_cell(hub),
         ]
+
+
+def coverage_cell(hub):
+    """An online hub's coverage as region slugs ("united-states;ontario-08"), or "worldwide";
+    empty for a hub that meets in person."""
+    if not hub.is_online:
+        return ""
+    if hub.covers_worldwide:
+        return "worldwide"
+    return ";".join(region.slug for region in hub.covered_regions.all())
 
 
 def business_rows(request):

@@ -128,7 +128,12 @@ def partner_suggest(
     added_by: User,
 ) -> Partner:
     """Record a partner that is not in the curated list: a new resource at the hub's place,
-    pending a curator's review (until then public pages leave it out)."""
+    pending a curator's review (until then public pages leave it out). A resource is local, so
+    an online hub needs a home base for it."""
+    if hub.point is None or hub.region is None:
+        raise ActionRefused(
+            "A new partner is placed at the hub's home base: give the hub one first."
+        )
     resource = Resource.objects.create(
         name=name,
         kind=kind,

@@ -8,7 +8,18 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,6 +39,9 @@ from hubs.models.meetings import MAX_DURATION_HOURS
 
 SEARCH_PAGE_SIZE = 20
 NEAREST_ANYWHERE = 5
+ONLINE_GROUP_SIZE = 10
+# An online hub's coverage as its label reads it ("Ontario, CA"): one query for a list.
+COVERAGE = Prefetch("covered_regions", queryset=Region.objects.select_related("parent"))
 
 
 def public_hubs() -> HubQuerySet:
@@ -89,10 +103,29 @@ def hubs_of_industry(industry: Industry | None, *, related: Iterable[Industry] =
 
 
 class HubSearch(NamedTuple):
-    """A search's page of hubs within the radius, and when it is empty the nearest anywhere."""
+    """A search's page of hubs that meet in person within the radius, when it is empty the
+    nearest ones anywhere, and the online hubs whose coverage holds the searched place."""
 
     page: Page
     nearest_anywhere: list[Hub]
+    online: list[Hub]
+
+
+def with_coverage(hubs: list[Hub]) -> list[Hub]:
+    """``hubs``, their online ones given their coverage: one query, none if all meet in
+    person."""
+    prefetch_related_objects([hub for hub in hubs if hub.is_online], COVERAGE)
+    return hubs
+
+
+def online_hubs_covering(
+    hubs: HubQuerySet, *, country: str, admin1: str = "", limit: int = ONLINE_GROUP_SIZE
+) -> list[Hub]:
+    """Online hubs among ``hubs`` whose coverage holds a place of ``country`` (and state
+    ``admin1``), most members first, with their coverage: two queries at most."""
+    covering = hubs.covering(country=country, admin1=admin1)
+    ordered = covering.prefetch_related(COVERAGE)
+    return list(ordered.order_by("-member_count", "name")[:limit])
 
 
 def search_hubs(
@@ -103,16 +136,22 @@ def search_hubs(
     radius_km: float,
     related: Iterable[Industry] = (),
     page_number: str | int | None = 1,
+    country: str = "",
+    admin1: str = "",
 ) -> HubSearch:
-    """What the search page lists: hubs of the industry within the radius, nearest first, a page
-    at a time; with none there, the nearest ones anywhere."""
+    """What the search page lists: hubs of the industry that meet in person within the radius,
+    nearest first, a page at a time, and with none there the nearest ones anywhere; and, in a
+    group of their own, the online hubs of the industry whose coverage holds the place (of
+    ``country`` and state ``admin1``)."""
     hubs = with_next_meeting(hubs_of_industry(industry, related=related))
-    within = hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)
+    online = online_hubs_covering(hubs, country=country, admin1=admin1)
+    in_person = hubs.in_person()
+    within = in_person.within_radius(lat=lat, lng=lng, radius_km=radius_km)
     page = Paginator(within, SEARCH_PAGE_SIZE).get_page(page_number)
     if page.paginator.count:
-        return HubSearch(page, [])
-    nearest = hubs.nearest(lat=lat, lng=lng, limit=NEAREST_ANYWHERE, empty_within_km=radius_km)
-    return HubSearch(page, nearest)
+        return HubSearch(page, [], online)
+    nearest = in_person.nearest(lat=lat, lng=lng, limit=NEAREST_ANYWHERE, empty_within_km=radius_km)
+    return HubSearch(page, nearest, online)
 
 
 def hubs_named(
@@ -143,7 +182,7 @@ def complementary_hubs_near(
     complements = Industry.objects.filter(complements=industry).exclude(
         pk__in=[i.pk for i in searched]
     )
-    hubs = with_next_meeting(public_hubs()).filter(industry__in=complements)
+    hubs = with_next_meeting(public_hubs().in_person()).filter(industry__in=complements)
     return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
@@ -165,7 +204,12 @@ def unaffiliated_businesses_near(
 def businesses_to_invite(*, hub: Hub, radius_km: float, limit: int = 30) -> list[Business]:
     """Businesses near ``hub`` that its organizers may invite, nearest first: of its industry
     (or one beneath it) or a complementary one, in no hub, with owners to read the email, who
-    have not opted out and whom this hub has not invited before."""
+    have not opted out and whom this hub has not invited before. An online hub without a home
+    base has no "nearby": none."""
+    point = hub.point
+    if point is None:
+        return []
+    lat, lng = point
     industries = hub.industry.lineage_q()
     for complement in hub.industry.complements.all():
         industries |= complement.lineage_q()
@@ -178,9 +222,7 @@ def businesses_to_invite(*, hub: Hub, radius_km: float, limit: int = 30) -> list
         .exclude(Exists(invited))
         .select_related("industry")
     )
-    return list(
-        businesses.within_radius(lat=hub.latitude, lng=hub.longitude, radius_km=radius_km)[:limit]
-    )
+    return list(businesses.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
 def resources_near(*, lat: float, lng: float, radius_km: float, limit: int = 6) -> list[Resource]:
@@ -199,8 +241,19 @@ def hub_members(hub: Hub) -> list[Membership]:
 
 
 def region_hubs(region: Region) -> HubQuerySet:
-    """Approved hubs in the region or in a region beneath it (two levels at most)."""
-    return public_hubs().filter(region.within_q())
+    """Approved hubs that meet in person in the region or in a region beneath it (two levels
+    at most)."""
+    return public_hubs().in_person().filter(region.within_q())
+
+
+def region_online_hubs(region: Region, *, limit: int = 200) -> list[Hub]:
+    """Approved online hubs whose coverage reaches the region, or whose home base is in it,
+    most members first, with their coverage."""
+    online = public_hubs().online()
+    reaching = online.filter(
+        Q(pk__in=online.covering(region).values("pk")) | region.within_q()
+    ).prefetch_related(COVERAGE)
+    return list(reaching.order_by("-member_count", "name")[:limit])
 
 
 def region_businesses(region: Region) -> QuerySet[Business]:

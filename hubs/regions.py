@@ -144,10 +144,11 @@ def reassign_regions(*, dry_run: bool = False) -> dict[str, int]:
     moved, finder = {}, RegionFinder()
     for model in (Hub, Business, Resource):
         count = 0
-        for row in model.objects.select_related("region"):
+        # An online hub without a home base has no point, and so no region to move to.
+        for row in model.objects.with_point().select_related("region"):
             lat, lng = _region_point(row)
             region = finder.region(lat=lat, lng=lng)
-            if region == row.region or row.region.parent_id == region.pk:
+            if region == row.region or (row.region and row.region.parent_id == region.pk):
                 continue  # Already there, or in a metro of that state chosen by hand.
             if isinstance(row, Hub) and (
                 Hub.objects.filter(industry=row.industry_id, region=region, name__iexact=row.name)

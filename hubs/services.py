@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 
 from accounts.models import User
 from hubs import mailing
+from hubs.coverage import Coverage, clear_coverage, covers, set_coverage
 from hubs.gazetteer import Resolution, time_zone_at
 from hubs.models import Business, Hub, Industry, Interest, Membership
 from hubs.regions import region_for_point
@@ -106,31 +107,40 @@ def hub_register(
     business: Business,
     name: str,
     industry: Industry,
-    place: Resolution,
+    place: Resolution | None,
     description: str,
     created_by: User | None,
+    coverage: Coverage | None = None,
 ) -> Hub:
-    """Start a nascent hub with ``business`` as its first organizer.
+    """Start a nascent hub with ``business`` as its first organizer: in person at ``place``,
+    or, given a ``coverage``, online, with ``place`` as its home base if there is one.
 
     Two people registering the same name at once get one hub: the database's unique constraint
     decides, and the loser is told the name is taken.
     """
+    if coverage is not None and not coverage:
+        raise ActionRefused("An online hub needs its coverage: worldwide, or where members are.")
+    if coverage is None and place is None:
+        raise ActionRefused("A hub that meets in person needs its town or postcode.")
     status = Hub.Status.APPROVED if settings.HUB_AUTO_APPROVE else Hub.Status.PENDING
-    lat, lng = place.point
+    point = place.point if place else None
     try:
         with transaction.atomic():
             hub = Hub(
                 name=name,
                 industry=industry,
-                region=region_for_point(lat=lat, lng=lng),
-                latitude=lat,
-                longitude=lng,
-                time_zone=time_zone_at(lat=lat, lng=lng, place=place.place),
+                mode=Hub.Mode.ONLINE if coverage else Hub.Mode.IN_PERSON,
+                region=region_for_point(lat=point[0], lng=point[1]) if point else None,
+                latitude=point[0] if point else None,
+                longitude=point[1] if point else None,
+                time_zone=_time_zone(place, coverage),
                 description=description,
                 status=status,
                 created_by=created_by,
             )
             hub.save()
+            if coverage:
+                set_coverage(hub, coverage)
             Membership.objects.create(
                 hub=hub,
                 business=business,
@@ -140,8 +150,53 @@ def hub_register(
             )
             hub.refresh_member_count()
     except IntegrityError:
+        where = "in this region" if place else "online"
         raise ActionRefused(
-            f"A {industry.title.lower()} hub named “{name}” already exists in this region."
+            f"A {industry.title.lower()} hub named “{name}” already exists {where}."
+        ) from None
+    return hub
+
+
+def _time_zone(place: Resolution | None, coverage: Coverage | None) -> str:
+    """The hub's time zone: its place's (or home base's), else its coverage's."""
+    if place is not None:
+        lat, lng = place.point
+        return time_zone_at(lat=lat, lng=lng, place=place.place)
+    return coverage.time_zone() if coverage else "UTC"
+
+
+def hub_change_mode(
+    *, hub: Hub, coverage: Coverage | None, home_base: Resolution | None, keep_home_base: bool
+) -> Hub:
+    """Make a hub meet online with ``coverage`` (its home base: ``home_base`` if given, else
+    its place if ``keep_home_base``, else none), or in person (``coverage`` None) at
+    ``home_base`` or its current point. Mode, point, region and coverage change together or
+    not at all."""
+    if coverage is not None and not coverage:
+        raise ActionRefused("An online hub needs its coverage: worldwide, or where members are.")
+    point = home_base.point if home_base else (hub.point if keep_home_base else None)
+    if coverage is None and point is None:
+        raise ActionRefused("A hub that meets in person needs its town or postcode.")
+    try:
+        with transaction.atomic():
+            hub = Hub.objects.select_for_update().get(pk=hub.pk)
+            if point is None:
+                hub.latitude = hub.longitude = hub.region = None
+            elif point != hub.point:
+                hub.latitude, hub.longitude = point
+                hub.region = region_for_point(lat=point[0], lng=point[1])
+                hub.time_zone = _time_zone(home_base, coverage)
+            hub.mode = Hub.Mode.ONLINE if coverage else Hub.Mode.IN_PERSON
+            if not coverage:
+                hub.covers_worldwide = False
+            hub.save()
+            if coverage:
+                set_coverage(hub, coverage)
+            else:
+                clear_coverage(hub)
+    except IntegrityError:
+        raise ActionRefused(
+            f"Another {hub.industry.title.lower()} hub named “{hub.name}” is there already."
         ) from None
     return hub
 
@@ -165,6 +220,11 @@ def membership_request(*, hub: Hub, business: Business, connections: str, user: 
     if not organizers:
         raise ListingUnclaimed(
             f"Nobody runs {hub.name} on the site yet: a request to join would reach no one."
+        )
+    if not covers(hub, business):
+        raise ActionRefused(
+            f"{hub.name} meets online for members in {hub.coverage_label}. "
+            f"{business.name} is in {business.region}, outside it."
         )
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(

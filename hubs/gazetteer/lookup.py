@@ -151,6 +151,12 @@ class Resolution:
         return town.country if town else ""
 
     @property
+    def admin1(self) -> str:
+        """The GeoNames state or province code of the place or its town ("" for a country)."""
+        town = self.place or self.near_town
+        return town.admin1 if town else ""
+
+    @property
     def is_area(self) -> bool:
         """A state, county or country rather than a town or a point."""
         return bool(self.place and self.place.kind in AREA_KINDS)

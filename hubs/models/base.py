@@ -91,17 +91,26 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
         """Rows whose public point lies in the circle's bounding box, as index range reads."""
         return box_q(lat=lat, lng=lng, radius_km=radius_km)
 
+    def with_point(self) -> Self:
+        """Rows that have a point. A model may make its point optional (an online hub may have
+        no home base); such rows are never measured, boxed or counted among the nearest."""
+        if not self.model._meta.get_field("latitude").null:
+            return self  # Every row has one: no filter to pay for.
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
     def with_distance(self, *, lat: float, lng: float) -> Self:
         """Annotate ``distance_km``: the great-circle distance from (lat, lng), in SQL."""
         latitude, longitude = self.public_point_expressions()
         return self.annotate(distance_km=Haversine(latitude, longitude, lat=lat, lng=lng))
 
     def nearest_first(self, *, lat: float, lng: float) -> Self:
-        """Every row, with ``distance_km``, nearest first (ties by primary key)."""
-        return self.with_distance(lat=lat, lng=lng).order_by("distance_km", "pk")
+        """Every row that has a point, with ``distance_km``, nearest first (ties by primary
+        key)."""
+        return self.with_point().with_distance(lat=lat, lng=lng).order_by("distance_km", "pk")
 
     def within_box(self, *, lat: float, lng: float, radius_km: float) -> Self:
-        """Rows inside the bounding box of the circle: a range read on the coordinate index."""
+        """Rows inside the bounding box of the circle: a range read on the coordinate index
+        (a row without a point is in no box)."""
         return self.filter(self.public_box_q(lat=lat, lng=lng, radius_km=radius_km))
 
     def within_radius(self, *, lat: float, lng: float, radius_km: float) -> Self:

@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from hubs.models.base import Located, LocatedQuerySet, unique_slug
@@ -52,6 +54,36 @@ class HubQuerySet(LocatedQuerySet["Hub"]):
         """Hubs that stand or may soon: neither rejected nor archived."""
         return self.filter(status__in=[Hub.Status.APPROVED, Hub.Status.PENDING])
 
+    def in_person(self):
+        return self.filter(mode=Hub.Mode.IN_PERSON)
+
+    def online(self):
+        return self.filter(mode=Hub.Mode.ONLINE)
+
+    def covering(self, region=None, *, country="", admin1=""):
+        """Online hubs whose coverage reaches a region (a country: worldwide, the country or
+        any of its states; a state or metro: worldwide, its country or its state), or a place
+        given by its ISO country and GeoNames state codes, as the gazetteer knows a town."""
+        covered = Hub.covered_regions.through.objects.filter(hub=OuterRef("pk"))
+        if region is not None:
+            lineage = [region.pk]
+            parent = region.parent
+            while parent is not None:
+                lineage.append(parent.pk)
+                parent = parent.parent
+            reaches = models.Q(region__in=lineage) | models.Q(region__parent=region)
+        elif country:
+            country_q = models.Q(region__kind=Region.Kind.COUNTRY, region__code=country)
+            state_q = models.Q(
+                region__kind=Region.Kind.STATE, region__code=admin1, region__parent__code=country
+            )
+            reaches = country_q | state_q if admin1 else country_q
+        else:  # A point no country claims (the open sea): only worldwide hubs reach it.
+            return self.online().filter(covers_worldwide=True)
+        return self.online().filter(
+            models.Q(covers_worldwide=True) | Exists(covered.filter(reaches))
+        )
+
 
 class Hub(Located):
     """A city or region where businesses of one industry cluster."""
@@ -62,13 +94,36 @@ class Hub(Located):
         REJECTED = "rejected", "Rejected"
         ARCHIVED = "archived", "Archived"
 
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=160, unique=True)
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="hubs")
     secondary_industries = models.ManyToManyField(
         Industry, blank=True, related_name="secondary_hubs"
     )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="hubs")
+    mode = models.CharField(
+        "meets", max_length=10, choices=Mode, default=Mode.IN_PERSON, db_default=Mode.IN_PERSON
+    )
+    # Where an online hub takes members from: the whole world, or countries and states.
+    covers_worldwide = models.BooleanField(
+        "worldwide", default=False, db_default=False, help_text="Online hubs only."
+    )
+    covered_regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="covering_hubs",
+        verbose_name="coverage",
+        help_text="Online hubs only: the countries, states or provinces it takes members from.",
+    )
+    # An in-person hub is a point; an online hub may have a home base or none.
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="hubs"
+    )
     time_zone = models.CharField(
         max_length=50,
         default="UTC",
@@ -129,6 +184,30 @@ class Hub(Located):
                 name="hub_name_unique_per_industry_region",
                 violation_error_message="A hub of this industry and region has this name already.",
             ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "industry",
+                condition=models.Q(region__isnull=True),
+                name="hub_name_unique_per_industry_without_base",
+                violation_error_message="An online hub of this industry has this name already.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mode="online")
+                | models.Q(latitude__isnull=False, longitude__isnull=False, region__isnull=False),
+                name="hub_in_person_has_point",
+                violation_error_message="A hub that meets in person needs a place.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="hub_point_whole",
+                violation_error_message="A position needs both its latitude and longitude.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mode="online") | models.Q(covers_worldwide=False),
+                name="hub_worldwide_online_only",
+                violation_error_message="Only an online hub can cover the world.",
+            ),
         ]
         indexes = [
             *Located.Meta.indexes,
@@ -176,6 +255,38 @@ class Hub(Located):
     @property
     def is_rejected(self):
         return self.status == self.Status.REJECTED
+
+    @property
+    def is_online(self):
+        return self.mode == self.Mode.ONLINE
+
+    @property
+    def point(self):
+        """The hub's place or an online hub's home base; None for an online hub without one."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
+
+    @cached_property
+    def coverage_names(self):
+        """Where an online hub takes members from: ["Worldwide"], ["Canada", "Nebraska, US"]
+        (prefetch ``covered_regions`` when listing many)."""
+        if self.covers_worldwide:
+            return ["Worldwide"]
+        return [str(region) for region in self.covered_regions.all()]
+
+    @property
+    def coverage_label(self):
+        """The coverage in a sentence: "Worldwide", "Canada; Nebraska, US"."""
+        return "; ".join(self.coverage_names)
+
+    @property
+    def where(self):
+        """Where a sentence places the hub: "in Ogden, UT", "online, for Canada"."""
+        if not self.is_online:
+            return f"in {self.region}"
+        coverage = self.coverage_label
+        return f"online, for {coverage}" if coverage else "online"
 
     def refresh_member_count(self):
         """Recount active members and store the count and the stage it gives."""

@@ -69,15 +69,6 @@ def _hub_ld(request, hub, members, meetings=()):
         "name": hub.name,
         "url": request.build_absolute_uri(hub.get_absolute_url()),
         "description": hub.description,
-        "location": {
-            "@type": "Place",
-            "name": str(hub.region),
-            "geo": {
-                "@type": "GeoCoordinates",
-                "latitude": hub.latitude,
-                "longitude": hub.longitude,
-            },
-        },
         "member": [
             {
                 "@type": "Organization",
@@ -87,6 +78,18 @@ def _hub_ld(request, hub, members, meetings=()):
             for m in members
         ],
     }
+    if hub.point:  # An online hub's home base, when it has one.
+        data["location"] = {
+            "@type": "Place",
+            "name": str(hub.region),
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": hub.latitude,
+                "longitude": hub.longitude,
+            },
+        }
+    if hub.is_online:
+        data["areaServed"] = [{"@type": "Place", "name": name} for name in hub.coverage_names]
     if meetings:
         organizer = {"@type": "Organization", "name": hub.name, "url": data["url"]}
         data["event"] = [_event_ld(request, meeting, organizer) for meeting in meetings]
@@ -155,7 +158,6 @@ def hub_detail(request, slug):
         meetings_held=hub.meetings_held,
     )
     meetings = queries.upcoming_meetings(hub)
-    point = {"lat": hub.latitude, "lng": hub.longitude}
     context = {
         "hub": hub,
         "members": members,
@@ -171,15 +173,26 @@ def hub_detail(request, slug):
         "my_memberships": [m for m in mine if not m.is_left and not m.is_removed],
         "my_removals": [m for m in mine if m.is_removed],
         "is_organizer": is_organizer,
-        "resources": queries.resources_near(radius_km=RESOURCE_RADIUS_KM, **point),
-        "complementary": queries.complementary_hubs_near(
-            industry=hub.industry, radius_km=COMPLEMENT_RADIUS_KM, **point
-        ),
-        "unit": remembered_unit(request, hub.region.country_code),
+        **_around_hub(hub),
+        "unit": remembered_unit(request, hub.region.country_code if hub.region else ""),
         "map_points": map_points([hub]),
         **_hub_sharing(request, hub, members, meetings),
     }
     return render(request, "hubs/hub_detail.html", context)
+
+
+def _around_hub(hub):
+    """Resources and complementary hubs near the hub's place; an online hub without a home
+    base is near nothing."""
+    if hub.point is None:
+        return {"resources": [], "complementary": []}
+    point = {"lat": hub.latitude, "lng": hub.longitude}
+    return {
+        "resources": queries.resources_near(radius_km=RESOURCE_RADIUS_KM, **point),
+        "complementary": queries.complementary_hubs_near(
+            industry=hub.industry, radius_km=COMPLEMENT_RADIUS_KM, **point
+        ),
+    }
 
 
 def _hub_sharing(request, hub, members, meetings=()):
@@ -190,8 +203,8 @@ def _hub_sharing(request, hub, members, meetings=()):
         **_meta(
             request,
             hub,
-            title=f"{hub.name}: {hub.industry.title} hub in {hub.region}",
-            description=hub.description or f"A {hub.industry.title.lower()} hub in {hub.region}.",
+            title=f"{hub.name}: {hub.industry.title} hub {hub.where}",
+            description=hub.description or f"A {hub.industry.title.lower()} hub {hub.where}.",
             image=hub.cover_image.url
             if hub.cover_image
             else reverse("hubs:hub_card", args=[hub.slug]),
@@ -204,10 +217,12 @@ def _hub_sharing(request, hub, members, meetings=()):
 @cache_for_visitors()
 def industry_detail(request, slug):
     industry = get_object_or_404(Industry.objects.select_related("parent"), slug=slug)
-    hubs = list(
-        queries.with_next_meeting(queries.hubs_of_industry(industry)).order_by(
-            "-member_count", "name"
-        )[:200]
+    hubs = queries.with_coverage(
+        list(
+            queries.with_next_meeting(queries.hubs_of_industry(industry)).order_by(
+                "-member_count", "name"
+            )[:200]
+        )
     )
     context = {
         "industry": industry,
@@ -250,6 +265,7 @@ def region_detail(request, slug):
             ).order_by("name")
         ),
         "hubs": hubs,
+        "online_hubs": queries.region_online_hubs(region),
         "businesses": businesses,
         "map_points": map_points(hubs),
         **_meta(

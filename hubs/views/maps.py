@@ -2,7 +2,8 @@
 
 
 def map_points(hubs):
-    """What a map needs of each hub, for json_script."""
+    """What a map needs of each hub, for json_script: an online hub is drawn at its home base,
+    and one without a home base is not drawn at all."""
     return [
         {
             "name": h.name,
@@ -11,8 +12,10 @@ def map_points(hubs):
             "lng": h.longitude,
             "stage": h.get_stage_display(),
             "members": h.member_count,
+            "online": h.is_online,
         }
         for h in hubs
+        if h.point is not None
     ]
 
 

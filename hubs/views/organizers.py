@@ -16,9 +16,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hubs import organizing, services
+from hubs.coverage_forms import HubStartForm
 from hubs.forms import (
     HubEditForm,
-    HubRegisterForm,
     JoinForm,
     MentionForm,
     PartnerForm,
@@ -78,13 +78,14 @@ def hub_create(request):
         "industry": request.GET.get("industry", ""),
         "place_text": request.GET.get("near", ""),
     }
-    form = HubRegisterForm(request.POST or None, user=request.user, initial=initial)
+    form = HubStartForm(request.POST or None, user=request.user, initial=initial)
     nearby = []
     if request.method == "POST" and form.is_valid():
         data, location = form.cleaned_data, form.cleaned_data["location"]
-        nearby = services.hubs_near(
-            industry=data["industry"], lat=location.latitude, lng=location.longitude
-        )
+        if data["coverage"] is None:  # An online hub is not "near" the hubs of a town.
+            nearby = services.hubs_near(
+                industry=data["industry"], lat=location.latitude, lng=location.longitude
+            )
         if not nearby or data["create_anyway"]:
             try:
                 hub = services.hub_register(
@@ -94,6 +95,7 @@ def hub_create(request):
                     place=location,
                     description=data["description"],
                     created_by=request.user,
+                    coverage=data["coverage"],
                 )
             except ActionRefused as error:
                 form.add_error("name", str(error))
@@ -235,7 +237,10 @@ def partner_suggest(request, slug):
             request, "A partner needs a name and a kind; a website must be a web address."
         )
         return _back_to_manage(hub)
-    partner = organizing.partner_suggest(hub=hub, added_by=request.user, **form.cleaned_data)
+    try:
+        partner = organizing.partner_suggest(hub=hub, added_by=request.user, **form.cleaned_data)
+    except ActionRefused as error:
+        return refused(request, error, reverse("hubs:hub_manage", args=[hub.slug]))
     messages.success(
         request,
         f"{partner.resource.name} is recorded as a partner. Curators will review it before it "

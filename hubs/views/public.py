@@ -55,7 +55,9 @@ def _search_without_place(request, form):
     context = {"form": form, "radius_choices": RADIUS_CHOICES, "industry": industry}
     if industry:
         hubs = queries.hubs_of_industry(industry, related=form.industry_related)
-        context["industry_hubs"] = list(hubs.order_by("-member_count", "name")[:PAGE_SIZE])
+        context["industry_hubs"] = queries.with_coverage(
+            list(hubs.order_by("-member_count", "name")[:PAGE_SIZE])
+        )
     return render(request, "hubs/search.html", context)
 
 
@@ -74,11 +76,13 @@ def search(request):
     # A state or a country is searched as a whole: its own radius unless one is chosen.
     radius_km = form.radius_km(unit, place.radius_km or settings.HUB_NEAR_RADIUS_KM)
     point = {"lat": place.latitude, "lng": place.longitude}
-    page, nearest_anywhere = queries.search_hubs(
+    page, nearest_anywhere, online = queries.search_hubs(
         industry=industry,
         related=related,
         radius_km=radius_km,
         page_number=request.GET.get("page"),
+        country=place.country,
+        admin1=place.admin1,
         **point,
     )
     context = {
@@ -90,10 +94,13 @@ def search(request):
         "radius_choices": RADIUS_CHOICES,
         "page": page,
         "nearest_anywhere": nearest_anywhere,
+        "online_hubs": online,
         "map_points": map_points(page.object_list or nearest_anywhere),
         "map_center": {**point, "label": place.label},
-        "named_hubs": queries.hubs_named(
-            form.cleaned_data.get("industry_text", ""), exclude=page.object_list, **point
+        "named_hubs": queries.with_coverage(
+            queries.hubs_named(
+                form.cleaned_data.get("industry_text", ""), exclude=page.object_list, **point
+            )
         ),
         **(_around_industry(request, industry, related, point, radius_km) if industry else {}),
     }
@@ -129,6 +136,7 @@ def hub_list(request):
         request=request,
     )
     page = Paginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queries.with_coverage(list(page.object_list))
     unit = hub_filter.unit
     hub_filter.form["within"].label = f"Within ({unit})"
     context = {

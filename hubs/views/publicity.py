@@ -126,7 +126,7 @@ def data_resources_csv(request):
 
 @open_to_any_origin
 def data_hubs_geojson(request):
-    hubs = queries.public_hubs().order_by("pk")
+    hubs = queries.public_hubs().prefetch_related(queries.COVERAGE).order_by("pk")
     return JsonResponse(
         {
             "type": "FeatureCollection",

@@ -12,7 +12,7 @@ from tests.factories import make_hub, make_industry, make_membership, make_regio
 pytestmark = pytest.mark.django_db
 
 GEOJSON = reverse("hubs:hubs_geojson")
-PROPERTIES = ["name", "slug", "url", "industry", "industry_title", "stage", "members"]
+PROPERTIES = ["name", "slug", "url", "industry", "industry_title", "stage", "members", "mode"]
 
 
 def features(response):
@@ -72,6 +72,7 @@ def test_geojson_feature_has_the_documented_shape(client, kites):
                 "industry_title": "Kite Making",
                 "stage": "established",
                 "members": 1,
+                "mode": "in_person",
             },
         }
     ]
@@ -89,7 +90,11 @@ def test_geojson_without_a_point_lists_approved_hubs_by_name(client):
     found = features(client.get(GEOJSON))
 
     assert names(found) == expected
-    assert all(list(f["properties"]) == PROPERTIES for f in found)
+    assert all(
+        list(f["properties"])
+        == PROPERTIES + (["coverage"] if f["properties"]["mode"] == "online" else [])
+        for f in found
+    )
 
 
 def test_geojson_with_a_point_orders_by_distance_rounded_to_hundredths(client, kites):

@@ -14,6 +14,7 @@ from tests.factories import (
     make_hub,
     make_industry,
     make_membership,
+    make_online_hub,
     make_resource,
     make_user,
 )
@@ -24,9 +25,9 @@ pytestmark = pytest.mark.django_db
 ACTION = "_selected_action"
 
 
-def _organized(client=None, *, email="organizer@example.org"):
+def _organized(client=None, *, email="organizer@example.org", hub=None):
     """A hub, its organizer (logged in on ``client``), and a plain member's owner."""
-    hub = make_hub()
+    hub = hub or make_hub()
     organizer = make_user(email=email)
     organizing_business = make_business(name="Organizer Co", industry=hub.industry)
     organizing_business.owners.add(organizer)
@@ -466,3 +467,17 @@ def test_partner_suggest_access_outsider_member_anonymous(client):
     assert anonymous.status_code == 302
     assert (outsider.status_code, member.status_code) == (404, 403)
     assert Resource.objects.filter(name="Council").count() == 0
+
+
+def test_an_online_hub_without_a_home_base_invites_no_one_and_places_no_new_partner(client):
+    hub, _, _ = _organized(client, hub=make_online_hub(worldwide=True))
+    _candidate(hub, "Anywhere Co")
+
+    page = client.get(reverse("hubs:hub_invite", args=[hub.slug]))
+    response = _suggest(client, hub)
+
+    assert queries.businesses_to_invite(hub=hub, radius_km=100) == []
+    assert "The hub has no home base, so no business is near it." in body(page)
+    assert "give the hub one first" in body(response)
+    assert not Resource.objects.filter(name="Ogden City Council").exists()
+    assert not Partner.objects.filter(hub=hub).exists()

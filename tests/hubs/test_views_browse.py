@@ -542,12 +542,14 @@ def grow_directory(industry, region, n=25):
         make_region(name=f"Growth Province {i}", kind=Region.Kind.STATE, parent=region.parent)
 
 
-# Queries each page costs, whatever the number of rows.
+# Queries each page costs, whatever the number of rows. The hub list reads the coverage of the
+# online hubs it shows (the demo's are on its first page); a region page, the online hubs that
+# cover it.
 PAGE_QUERIES = {
-    "hub list": 4,
+    "hub list": 5,
     # The hub's upcoming meetings are one read more (9 since meetings came).
     "hub detail": 9,
-    "region detail": 5,
+    "region detail": 6,
     "industry detail": 4,
     "business list": 4,
 }

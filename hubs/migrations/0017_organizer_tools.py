@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hubs", "0015_meetings_and_time_zones"),
+        ("hubs", "0016_online_hubs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
