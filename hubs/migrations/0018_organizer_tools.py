@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hubs", "0016_online_hubs"),
+        ("hubs", "0017_time_zones_of_all_towns"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
