@@ -13,6 +13,9 @@ from accounts.models import User
 from hubs.models import Business, Hub, Industry, Membership, Region, Resource
 
 _sequence = itertools.count(1)
+# Industry codes have six characters: their own counter, wrapped, never outgrows "99" + 4 digits
+# however many rows the whole session makes (each test's rows are rolled back).
+_industry_sequence = itertools.count(1)
 
 # Open ocean, about 2,000 km from the nearest demo row.
 FAR_AWAY = (-45.0, -140.0)
@@ -20,7 +23,7 @@ FAR_AWAY = (-45.0, -140.0)
 
 def make_industry(**overrides):
     """An industry with a code starting with 99, which NAICS does not use."""
-    n = next(_sequence)
+    n = next(_industry_sequence) % 10_000
     values = {"code": f"99{n:04d}", "title": f"Test Industry {n}", "slug": f"test-industry-{n}"}
     values.update(overrides)
     return Industry.objects.create(**values)
