@@ -4,11 +4,23 @@ import math
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from hubs import gazetteer, opendata, queries
 from hubs.fields import IndustryField, PlaceField
 from hubs.models import Hub, Industry, Region, Stage
 
+# What a feature shows of a hub: the API reads these columns and no others.
+FEATURE_FIELDS = (
+    "name",
+    "slug",
+    "latitude",
+    "longitude",
+    "stage",
+    "member_count",
+    "industry__code",
+    "industry__title",
+)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_RADIUS_KM = 20038  # Half the Earth's circumference: every point is within it.
@@ -111,7 +123,12 @@ class GeoJSONParams:
         return params
 
     def hubs(self):
-        hubs = queries.hubs_of_industry(self.industry)
+        hubs = (
+            queries.hubs_of_industry(self.industry)
+            .select_related(None)
+            .select_related("industry")
+            .only(*FEATURE_FIELDS)
+        )
         if self.region:
             hubs = hubs.filter(self.region.within_q())
         if self.stage:
@@ -132,11 +149,22 @@ class GeoJSONParams:
         return hubs.nearest(limit=self.limit, **point)
 
 
-def hub_feature(hub, request):
+def hub_features(hubs, request):
+    """The features of ``hubs``; each hub's address is built from one reversed URL, not
+    reversed again for every hub."""
+    before, after = reverse("hubs:hub", args=[_SLUG]).split(_SLUG)
+    prefix = request.build_absolute_uri(before)
+    return [hub_feature(hub, request, url=f"{prefix}{hub.slug}{after}") for hub in hubs]
+
+
+_SLUG = "hub-slug"  # A stand-in reversed once, then replaced by each hub's slug.
+
+
+def hub_feature(hub, request, *, url=None):
     properties = {
         "name": hub.name,
         "slug": hub.slug,
-        "url": request.build_absolute_uri(hub.get_absolute_url()),
+        "url": url or request.build_absolute_uri(hub.get_absolute_url()),
         "industry": hub.industry.code,
         "industry_title": hub.industry.title,
         "stage": hub.stage,

@@ -12,7 +12,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from hubs import cards, opendata, queries
-from hubs.api import hub_feature
+from hubs.api import hub_features
 from hubs.cors import open_to_any_origin
 from hubs.models import Hub, Industry
 from hubs.views.maps import map_points
@@ -129,7 +129,7 @@ def data_hubs_geojson(request):
         {
             "type": "FeatureCollection",
             "licence": opendata.LICENCE,
-            "features": [hub_feature(hub, request) for hub in hubs.iterator(chunk_size=1000)],
+            "features": hub_features(hubs.iterator(chunk_size=1000), request),
         },
         content_type="application/geo+json",
     )
