@@ -20,6 +20,8 @@ FEATURE_FIELDS = (
     "member_count",
     "industry__code",
     "industry__title",
+    "mode",
+    "covers_worldwide",
 )
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500

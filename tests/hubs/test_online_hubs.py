@@ -774,3 +774,18 @@ def test_industry_page_lists_online_hubs_with_their_coverage(client):
     bees = next(text(card) for card in cards if BEEKEEPERS in card)
     assert "Online Apiculture · for United States" in bees
     assert BEEKEEPERS not in [point["name"] for point in response.context["map_points"]]
+
+
+def test_geojson_with_online_hubs_costs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2) as before:  # The hubs, then their coverage.
+        client.get(GEOJSON, {"mode": "online"})
+    for n in range(5):
+        make_online_hub(name=f"Extra Net {n}", covering=[region("canada")])
+
+    with django_assert_max_num_queries(2) as after:
+        found = _features(client.get(GEOJSON, {"mode": "online"}))
+
+    assert len(found) == 8
+    assert len(after.captured_queries) == len(before.captured_queries)
