@@ -223,9 +223,11 @@ def region_online_hubs(region: Region, *, limit: int = 200) -> list[Hub]:
     """Approved online hubs whose coverage reaches the region, or whose home base is in it,
     most members first, with their coverage."""
     online = public_hubs().online()
-    reaching = online.filter(
-        Q(pk__in=online.covering(region).values("pk")) | region.within_q()
-    ).prefetch_related(COVERAGE)
+    reaching = (
+        with_next_meeting(online)
+        .filter(Q(pk__in=online.covering(region).values("pk")) | region.within_q())
+        .prefetch_related(COVERAGE)
+    )
     return list(reaching.order_by("-member_count", "name")[:limit])
 
 

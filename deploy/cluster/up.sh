@@ -3,7 +3,7 @@
 # streaming replica (initdb, pg_basebackup -R, pg_ctl, as the postgres user, in $CLUSTER_DIR on
 # ports 55432 and 55433), Redis (56379), the task worker and the scheduler, two gunicorn nodes
 # with production settings (58001, 58002) and HAProxy in front (58000) checking each node's
-# /readyz. Installs what is missing from Debian (postgresql, redis-server, haproxy, curl).
+# /readyz. Installs what is missing from Debian (postgresql, redis-server, haproxy, curl, procps).
 # `make cluster-down` (down.sh) stops it all and removes $CLUSTER_DIR.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -16,6 +16,7 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v haproxy >/dev/null || missing+=(haproxy)
 command -v curl >/dev/null || missing+=(curl)
+command -v pgrep >/dev/null || missing+=(procps)  # ctl.sh and the drills find children
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing from Debian: ${missing[*]}"
   apt-get update -qq

@@ -66,7 +66,7 @@ def primary_restart(directory, args):
         "failed requests (5xx or no answer)": len(failures),
         "failed, by kind and status": _by_status((r.kind, r.status) for r in failures),
         "first write acknowledged after the primary was back (s)": round(max(recovered, 0), 2),
-        "writes acknowledged": len(results.signups) + len(results.joins),
+        "writes acknowledged": len(results.signups) + len(results.joins) + len(results.rsvps),
         "acknowledged writes lost": lost,
     }
     return figures, recovered < 5 and lost == 0

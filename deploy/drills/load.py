@@ -4,7 +4,7 @@
     python -m deploy.drills.load --seconds 20        # shorter, for CI
 
 Searches of many places and industries, hub pages, the GeoJSON API, the lists, sign-ups and
-join requests (deploy/drills/traffic.py; no RSVPs: the site has no meetings yet). Prints the
+join requests and RSVPs (deploy/drills/traffic.py). Prints the
 answers by kind, the 5xx, the search page's p50 and p99, and the acknowledged writes missing from
 the database; exits 1 on any 5xx, unanswered request or lost write. The p99 target (250 ms) is
 reported, not enforced: it depends on what else the machine runs (the load average is printed).
@@ -58,6 +58,7 @@ def main():
         "search p99 under 250 ms": "yes" if search_p99 < 250 else "no",
         "sign-ups acknowledged": len(results.signups),
         "join requests acknowledged": len(results.joins),
+        "RSVPs acknowledged": len(results.rsvps),
         "acknowledged writes lost": lost,
         **{
             f"CPU ms per request, {part}": round(1000 * seconds / max(len(records), 1), 1)

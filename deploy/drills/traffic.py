@@ -3,11 +3,9 @@
 Each connection is a thread with one keep-alive HTTP connection to the balancer, from an address
 of its own (127.0.1.N: loopback answers on all of 127/8), so the per-address sign-up limit counts
 each like a separate visitor. The mix: searches of many places and industries, hub pages, the
-GeoJSON API, the lists, sign-ups (a new visitor each) and join requests (people signed in with a
-business of their own). Every write that was acknowledged (a redirect after the POST) is kept,
-so a drill can count afterwards that each is in the database.
-
-RSVPs are not in the mix: the site has no meetings yet.
+GeoJSON API, the lists, sign-ups (a new visitor each), join requests and RSVPs to meetings
+(people signed in with a business of their own). Every write that was acknowledged (a redirect
+after the POST) is kept, so a drill can count afterwards that each is in the database.
 """
 
 import http.client
@@ -27,8 +25,8 @@ PASSWORD = "a long passphrase for the cluster drills"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # Kind of request: weight in the mix.
-MIX = {"search": 40, "hub": 18, "api": 14, "browse": 18, "signup": 3, "join": 7}
-WRITES = ("signup", "join")
+MIX = {"search": 40, "hub": 16, "api": 14, "browse": 16, "signup": 3, "join": 6, "rsvp": 5}
+WRITES = ("signup", "join", "rsvp")
 
 
 def cluster_settings():
@@ -52,22 +50,23 @@ def ctl(*args):
     subprocess.run(["bash", str(CTL), *map(str, args)], check=True)
 
 
-def _process_tree(pid):
-    """A process and its children (gunicorn's workers, PostgreSQL's backends)."""
+def _cpu_ticks(pid, *, reaped_children):
+    """utime + stime of a process, plus its ended children's when asked (cutime + cstime)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0  # Ended since it was listed.
+    own = int(fields[11]) + int(fields[12])
+    return own + (int(fields[13]) + int(fields[14]) if reaped_children else 0)
+
+
+def _tree_cpu_seconds(pid):
+    """CPU seconds of a server and its children so far: the live ones read one by one, and the
+    ones that ended (PostgreSQL backends, recycled gunicorn workers) from the parent's count."""
     children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [pid, *map(int, children.split())]
-
-
-def _cpu_seconds(pids):
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue  # Ended since it was listed.
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / ticks
+    ticks = _cpu_ticks(pid, reaped_children=True)
+    ticks += sum(_cpu_ticks(int(child), reaped_children=False) for child in children.split())
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class CpuMeter:
@@ -77,24 +76,23 @@ class CpuMeter:
     def __init__(self, cluster_dir):
         self.dir = Path(cluster_dir)
 
-    def _parts(self):
-        parts = {"app nodes": [], "postgresql": []}
+    def _read(self):
+        parts = {"app nodes": 0.0, "postgresql": 0.0}
         for n in (1, 2):
             pidfile = self.dir / f"node{n}.pid"
             if pidfile.exists():
-                parts["app nodes"] += _process_tree(int(pidfile.read_text()))
+                parts["app nodes"] += _tree_cpu_seconds(int(pidfile.read_text()))
         for name in ("primary", "replica"):
             pidfile = self.dir / name / "postmaster.pid"
             if pidfile.exists():
-                parts["postgresql"] += _process_tree(int(pidfile.read_text().split()[0]))
+                parts["postgresql"] += _tree_cpu_seconds(int(pidfile.read_text().split()[0]))
         return parts
 
     def start(self):
-        self.pids = self._parts()
-        self.started = {part: _cpu_seconds(pids) for part, pids in self.pids.items()}
+        self.started = self._read()
 
     def stop(self):
-        return {part: _cpu_seconds(pids) - self.started[part] for part, pids in self.pids.items()}
+        return {part: seconds - self.started[part] for part, seconds in self._read().items()}
 
 
 def load_average():
@@ -109,26 +107,37 @@ class Directory:
     places: list[str]
     industries: list[tuple[str, str]]  # (title, slug)
     hubs: list[tuple[int, str]]  # (pk, slug)
-    joiners: list[tuple[str, int]]  # (session key, business pk)
+    joiners: list[tuple[str, int, int]]  # (session key, business pk, user pk)
+    meetings: list[int] = field(default_factory=list)  # upcoming meetings' pks
+    join_hubs: list[tuple[int, str]] = field(default_factory=list)  # hubs someone organizes
     # (session key, business pk, hub pk, hub slug) not asked yet: each pair joins once, across
-    # every run of traffic on this directory.
+    # every run of traffic on this directory; the same for RSVPs (session, user pk, meeting pk).
     joins_left: list[tuple[str, int, int, str]] = field(default_factory=list)
+    rsvps_left: list[tuple[str, int, int]] = field(default_factory=list)
 
     def __post_init__(self):
         self.joins_left = [
             (session, business, hub_pk, hub_slug)
-            for session, business in self.joiners
-            for hub_pk, hub_slug in self.hubs
+            for session, business, _ in self.joiners
+            for hub_pk, hub_slug in self.join_hubs
+        ]
+        self.rsvps_left = [
+            (session, user, meeting)
+            for session, _, user in self.joiners
+            for meeting in self.meetings
         ]
         random.Random(1).shuffle(self.joins_left)
+        random.Random(2).shuffle(self.rsvps_left)
 
     @classmethod
     def prepare(cls, *, joiners, tag):
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
         from django.contrib.sessions.backends.db import SessionStore
+        from django.utils import timezone
 
         from accounts.models import User
-        from hubs.models import Business, Hub, Industry, Place, Region
+        from hubs import services
+        from hubs.models import Business, Hub, Industry, Meeting, Membership, Place, Region
 
         places = [
             f"{name}, {country}"
@@ -169,8 +178,47 @@ class Directory:
             session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
-            people.append((session.session_key, business.pk))
-        return cls(places=places, industries=industries, hubs=hubs, joiners=people)
+            people.append((session.session_key, business.pk, user.pk))
+        soon = timezone.now() + timezone.timedelta(days=7)
+        meetings = [
+            Meeting.objects.create(
+                hub_id=hub_pk,
+                title=f"{tag} drill meeting",
+                starts_at=soon,
+                ends_at=soon + timezone.timedelta(hours=2),
+                is_online=True,
+                online_url="https://meet.example.org/drill",
+                capacity=20,  # Some answers land on the waitlist: that path is exercised too.
+            ).pk
+            for hub_pk, _ in hubs[:10]
+        ]
+        # Joining asks a hub's organizers: only hubs someone runs take requests (the others
+        # offer to claim the hub), so the first ten get an organizer when they have none.
+        join_hubs = []
+        for n, hub in enumerate(Hub.objects.approved().order_by("pk")[:10]):
+            if not services.organizer_emails(hub):
+                organizer = User.objects.create_user(
+                    f"{tag}-organizer{n}", f"{tag}-organizer{n}@drill.test", PASSWORD
+                )
+                business = Business.objects.create(
+                    name=f"{tag} Drill Organizer {n}",
+                    city="Drill",
+                    industry=hub.industry,
+                    region=region,
+                    latitude=-45.0,
+                    longitude=-140.0,
+                    town_latitude=-45.0,
+                    town_longitude=-140.0,
+                )
+                business.owners.add(organizer)
+                Membership.objects.create(
+                    hub=hub,
+                    business=business,
+                    role=Membership.Role.ORGANIZER,
+                    state=Membership.State.ACTIVE,
+                )
+            join_hubs.append((hub.pk, hub.slug))
+        return cls(places, industries, hubs, joiners=people, meetings=meetings, join_hubs=join_hubs)
 
 
 @dataclass
@@ -186,6 +234,7 @@ class Results:
     records: list[Record] = field(default_factory=list)
     signups: list[str] = field(default_factory=list)  # emails acknowledged
     joins: list[tuple[int, int]] = field(default_factory=list)  # (business, hub) acknowledged
+    rsvps: list[tuple[int, int]] = field(default_factory=list)  # (user, meeting) acknowledged
 
     def of(self, kind=None, since=float("-inf"), until=float("inf")):
         return [
@@ -335,8 +384,8 @@ class Traffic:
         )
         return self._get(connection, path)
 
-    def _form_post(self, connection, path, fields, cookies):
-        status, headers, page = connection.request("GET", path, cookies=cookies)
+    def _form_post(self, connection, path, fields, cookies, *, form_page=None):
+        status, headers, page = connection.request("GET", form_page or path, cookies=cookies)
         if status != 200:
             return status
         cookies = {**cookies, **_cookies(headers)}
@@ -369,11 +418,28 @@ class Traffic:
                 self.results.joins.append((business, hub_pk))
         return status
 
+    def _rsvp(self, connection, rng):
+        with self.lock:
+            if not self.directory.rsvps_left:
+                return None
+            session, user, meeting = self.directory.rsvps_left.pop()
+        status = self._form_post(
+            connection,
+            f"/meetings/{meeting}/rsvp/",
+            {"going": "yes"},
+            {"sessionid": session},
+            form_page=f"/meetings/{meeting}/",
+        )
+        if status == 302:
+            with self.lock:
+                self.results.rsvps.append((user, meeting))
+        return status
+
 
 def writes_lost(results):
     """Acknowledged writes missing from the primary, counted row by row."""
     from accounts.models import User
-    from hubs.models import Membership
+    from hubs.models import Membership, Rsvp
 
     emails = set(results.signups)
     found = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
@@ -383,10 +449,17 @@ def writes_lost(results):
             "business_id", "hub_id"
         )
     )
-    return len(emails - found) + len(pairs - memberships)
+    answers = set(results.rsvps)
+    answered = set(
+        Rsvp.objects.filter(user_id__in={u for u, _ in answers}).values_list(
+            "user_id", "meeting_id"
+        )
+    )
+    return len(emails - found) + len(pairs - memberships) + len(answers - answered)
 
 
 def warm_up(directory, *, port, seconds=8):
     """Each app process loads its industry index on its first search: not part of a figure."""
     readers = Directory(directory.places, directory.industries, directory.hubs, joiners=[])
+    readers.meetings = []
     Traffic(readers, port=port, connections=8, seed=99).run(seconds)
