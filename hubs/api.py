@@ -10,19 +10,6 @@ from hubs import gazetteer, opendata, queries
 from hubs.fields import IndustryField, PlaceField
 from hubs.models import Hub, Industry, Region, Stage
 
-# What a feature shows of a hub: the API reads these columns and no others.
-FEATURE_FIELDS = (
-    "name",
-    "slug",
-    "latitude",
-    "longitude",
-    "stage",
-    "member_count",
-    "industry__code",
-    "industry__title",
-    "mode",
-    "covers_worldwide",
-)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_RADIUS_KM = 20038  # Half the Earth's circumference: every point is within it.
@@ -125,12 +112,7 @@ class GeoJSONParams:
         return params
 
     def hubs(self):
-        hubs = (
-            queries.hubs_of_industry(self.industry)
-            .select_related(None)
-            .select_related("industry")
-            .only(*FEATURE_FIELDS)
-        )
+        hubs = queries.hubs_of_industry(self.industry)
         if self.region:
             hubs = hubs.filter(self.region.within_q())
         if self.stage:
