@@ -55,11 +55,24 @@ class Haversine(Func):
         lng_sql, lng_params = compiler.compile(self.source_expressions[1])
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
         phi, lam = self.origin
+        # A row with no point (an online hub without a home base) has no distance. SQLite's MIN
+        # already gives NULL there, but PostgreSQL's LEAST skips a NULL and would answer half the
+        # Earth's circumference, hence the explicit guard.
         sql = (
-            f"(%s * ASIN(SQRT({least}(1.0, POWER(SIN((RADIANS({lat_sql}) - %s) / 2), 2)"
+            f"CASE WHEN {lat_sql} IS NULL OR {lng_sql} IS NULL THEN NULL ELSE"
+            f" (%s * ASIN(SQRT({least}(1.0, POWER(SIN((RADIANS({lat_sql}) - %s) / 2), 2)"
             f" + %s * COS(RADIANS({lat_sql})) * POWER(SIN((RADIANS({lng_sql}) - %s) / 2), 2)))))"
+            " END"
         )
-        params = [2 * geo.EARTH_RADIUS_KM, *lat_params, phi, math.cos(phi), *lat_params]
+        params = [
+            *lat_params,
+            *lng_params,
+            2 * geo.EARTH_RADIUS_KM,
+            *lat_params,
+            phi,
+            math.cos(phi),
+            *lat_params,
+        ]
         return sql, (*params, *lng_params, lam)
 
 
