@@ -18,6 +18,7 @@ from hubs.models import (
     Resource,
     Update,
 )
+from hubs.models.hubs import zone_names
 
 RADIUS_CHOICES = [25, 50, 100, 150, 300, 500, 1000]
 MIN_RADIUS, MAX_RADIUS = 1, 5000
@@ -300,11 +301,24 @@ class HubEditForm(FoundedYearMixin, forms.ModelForm):
             "x_url",
             "facebook_url",
             "founded_year",
+            "time_zone",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "mission": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {
+            "time_zone": "Meetings are scheduled and shown in it; set from the hub's town.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = self.fields["time_zone"]
+        zone.required = False  # Left out, the hub keeps its zone.
+        zone.widget = forms.Select(choices=[(name, name) for name in sorted(zone_names())])
+
+    def clean_time_zone(self):
+        return self.cleaned_data.get("time_zone") or self.instance.time_zone
 
     def clean_cover_upload(self):
         upload = self.cleaned_data.get("cover_upload")

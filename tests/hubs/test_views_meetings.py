@@ -427,3 +427,20 @@ def test_search_and_region_cards_say_when_the_next_meeting_is_in_the_hubs_zone(c
 
     assert search.count("Next meeting: Tue 12 Jan") == 1
     assert region.count("Next meeting: Tue 12 Jan") == 1
+
+
+@pytest.mark.django_db
+def test_organizer_corrects_the_hubs_time_zone_and_a_bad_name_is_refused(client, hub, organizer):
+    client.force_login(organizer)
+    manage = reverse("hubs:hub_manage", args=[hub.slug])
+
+    refused = client.post(manage, {"description": "Skis.", "time_zone": "Mars/Olympus"})
+    hub.refresh_from_db()
+    assert hub.time_zone == "America/Denver"
+    assert "&#x27;Mars/Olympus&#x27; is not a time zone name" in refused.content.decode()
+
+    client.post(manage, {"description": "Skis.", "time_zone": "America/Boise"})
+    client.post(manage, {"description": "Skis, again."})  # Left out, the zone stays.
+
+    hub.refresh_from_db()
+    assert (hub.description, hub.time_zone) == ("Skis, again.", "America/Boise")
