@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hubs import services
 from hubs.meetings import meetings_of
-from hubs.models import Business, CalendarFeed, Interest, Membership
+from hubs.models import Business, CalendarFeed, Claim, Interest, Membership
 from hubs.nexturl import next_url
 from hubs.services import ActionRefused
 
@@ -51,6 +51,14 @@ def dashboard(request):
     context = {
         "businesses": businesses,
         "memberships": memberships,
+        "removals": list(
+            Membership.objects.removed()
+            .filter(business__owners=request.user)
+            .select_related("hub", "business")
+        ),
+        "claims": list(
+            Claim.objects.filter(claimant=request.user).select_related("hub", "business")
+        ),
         "waiting": list(waiting),
         "interests": list(
             Interest.objects.filter(business__owners=request.user).select_related(

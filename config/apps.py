@@ -19,4 +19,5 @@ class AdminConfig(SimpleAdminConfig):
         import hubs.admin  # noqa: F401
         import hubs.admin_claims  # noqa: F401
         import hubs.admin_meetings  # noqa: F401
+        import hubs.admin_organizing  # noqa: F401
         import hubs.admin_tasks  # noqa: F401

@@ -238,6 +238,8 @@ ACCOUNT_RATE_LIMITS = {
     "upload": "10/h/user,30/d/user",
     # A claim may mail a work address and always reaches the curators.
     "claim": "5/h/user,10/d/user",
+    # Organizers inviting businesses nearby (at most 20 a time): each send mails strangers.
+    "hub_invite": "3/h/user,10/d/user",
 }
 
 # "default" holds the rate-limit counters (allauth reads them there) and the directory version,

@@ -219,6 +219,9 @@ class HubAdmin(LocatedAdmin, CsvImportAdmin, SimpleHistoryAdmin):
             "flags": Flag.objects.filter(resolved_at__isnull=True).select_related(
                 "hub", "business", "created_by", "duplicate_of"
             ),
+            "suggested_resources": Resource.objects.awaiting_review().select_related(
+                "suggested_by", "region"
+            ),
             "claims": Claim.objects.pending().select_related(
                 "claimant", "hub", "business", "organizing_business"
             ),
@@ -365,12 +368,23 @@ class BusinessAdmin(LocatedAdmin, CsvImportAdmin, SimpleHistoryAdmin):
 @admin.register(Resource)
 class ResourceAdmin(LocatedAdmin, CsvImportAdmin, SimpleHistoryAdmin):
     resource_classes = [ResourceResource]
-    list_display = ["name", "kind", "city", "region", "website"]
-    list_filter = ["kind", ("region", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["name", "kind", "city", "region", "website", "pending_review"]
+    list_filter = ["pending_review", "kind", ("region", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["region", "region__parent"]
     search_fields = ["name", "city", "region__name"]
-    autocomplete_fields = ["region"]
+    autocomplete_fields = ["region", "suggested_by"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["approve_resources"]
+
+    @admin.action(description="Approve the selected suggested partners", permissions=["change"])
+    def approve_resources(self, request, queryset):
+        if "confirm" not in request.POST:
+            return _confirm_page(
+                self, request, queryset, action="approve_resources", title="Approve"
+            )
+        count = curation.approve_resources(queryset)
+        self.message_user(request, f"Approved {count} resources; they now show on public pages.")
+        return None
 
     def public_link(self, obj):
         return format_html('<a href="{}">Web site</a>', obj.website) if obj.website else "—"

@@ -25,8 +25,10 @@ def _progress(count, needed, what):
     return f"{count} {what} ({needed} needed)"
 
 
-def hub_steps(*, hub, members, partner_count, mention_count, meetings_held=0):
-    """The five steps with what is done and what to do next; ``members`` are active ones."""
+def hub_steps(*, hub, members, partners, mention_count, meetings_held=0):
+    """The five steps with what is done and what to do next; ``members`` are active ones,
+    ``partners`` the reviewed ones. Only a public-sector partner gets government involved."""
+    public_sector = sum(1 for p in partners if p.resource.is_public_sector)
     organizers = sum(1 for m in members if m.is_organizer)
     kinds = {kind for m in members for kind in m.connections}
     has_link = any([hub.website, hub.linkedin_url, hub.x_url, hub.facebook_url])
@@ -62,9 +64,11 @@ def hub_steps(*, hub, members, partner_count, mention_count, meetings_held=0):
         Step(
             4,
             "Get government involved",
-            partner_count >= 1,
-            f"{partner_count} engaged partner{'s' if partner_count != 1 else ''}",
-            "Meet the local chamber, SBDC or economic-development agency and record them.",
+            public_sector >= 1,
+            f"{public_sector} public-sector partner{'s' if public_sector != 1 else ''}"
+            f" of {len(partners)} engaged",
+            "Meet your city or county government, the mayor's office or a state agency and "
+            "record them as a partner.",
         ),
         Step(
             5,

@@ -66,6 +66,11 @@ def reject_hubs(hubs, *, reason):
         )
 
 
+def approve_resources(resources):
+    """Resources suggested by organizers become public; returns how many were waiting."""
+    return resources.awaiting_review().update(pending_review=False)
+
+
 @transaction.atomic
 def resolve_flags(flags, *, curator, resolution):
     resolution = resolution.strip()

@@ -112,7 +112,8 @@ def business_rows(request):
 
 def resource_rows(request):
     yield ["id", "slug", "name", "kind", "city", "region", "latitude", "longitude", "website"]
-    for resource in Resource.objects.select_related("region").order_by("pk").iterator():
+    resources = Resource.objects.reviewed().select_related("region").order_by("pk")
+    for resource in resources.iterator():
         yield [
             resource.pk,
             resource.slug,

@@ -25,9 +25,11 @@ from django.utils import timezone
 
 from hubs.models import (
     Business,
+    BusinessQuerySet,
     Hub,
     HubQuerySet,
     Industry,
+    Invitation,
     Meeting,
     Membership,
     Region,
@@ -184,23 +186,48 @@ def complementary_hubs_near(
     return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
+def _unaffiliated() -> BusinessQuerySet:
+    """Businesses that belong to no hub (no active membership)."""
+    in_a_hub = Membership.objects.active().filter(business=OuterRef("pk"))
+    return Business.objects.exclude(Exists(in_a_hub))
+
+
 def unaffiliated_businesses_near(
     *, industry: Industry, lat: float, lng: float, radius_km: float, limit: int = 8
 ) -> list[Business]:
     """Businesses of the industry near the point that belong to no hub yet (measured, like
     every read of businesses, to the point anyone may see)."""
-    in_a_hub = Membership.objects.active().filter(business=OuterRef("pk"))
+    businesses = _unaffiliated().filter(industry.lineage_q()).select_related("industry")
+    return list(businesses.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
+
+
+def businesses_to_invite(*, hub: Hub, radius_km: float, limit: int = 30) -> list[Business]:
+    """Businesses near ``hub`` that its organizers may invite, nearest first: of its industry
+    (or one beneath it) or a complementary one, in no hub, with owners to read the email, who
+    have not opted out and whom this hub has not invited before. An online hub without a home
+    base has no "nearby": none."""
+    point = hub.point
+    if point is None:
+        return []
+    lat, lng = point
+    industries = hub.industry.lineage_q()
+    for complement in hub.industry.complements.all():
+        industries |= complement.lineage_q()
+    invited = Invitation.objects.filter(hub=hub, business=OuterRef("pk"))
+    has_owner = Business.owners.through.objects.filter(business=OuterRef("pk"))
     businesses = (
-        Business.objects.filter(industry.lineage_q())
-        .exclude(Exists(in_a_hub))
+        _unaffiliated()
+        .filter(industries, accepts_invitations=True)
+        .filter(Exists(has_owner))
+        .exclude(Exists(invited))
         .select_related("industry")
     )
     return list(businesses.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
 def resources_near(*, lat: float, lng: float, radius_km: float, limit: int = 6) -> list[Resource]:
-    """Local resources within ``radius_km``, nearest first."""
-    resources = Resource.objects.select_related("region")
+    """Local resources within ``radius_km``, nearest first (none still awaiting review)."""
+    resources = Resource.objects.reviewed().select_related("region")
     return list(resources.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 

@@ -230,10 +230,11 @@ def membership_request(*, hub: Hub, business: Business, connections: str, user: 
         membership, created = Membership.objects.get_or_create(
             hub=hub, business=business, defaults={"connections": connections}
         )
-        if not created and membership.is_left:
+        if not created and (membership.is_left or membership.is_removed):
             membership.state = Membership.State.REQUESTED
             membership.connections = connections
-            membership.left_at = None
+            membership.left_at = membership.removed_at = None
+            membership.removal_reason = ""
             membership.save()
         elif not created:
             raise ActionRefused(f"{business.name} has already asked to join or is a member.")

@@ -1,9 +1,17 @@
 """The directory's data: industries, regions, the gazetteer, hubs, businesses and resources."""
 
 from hubs.models.base import Located, unique_slug
-from hubs.models.businesses import Business, Resource
+from hubs.models.businesses import Business, BusinessQuerySet, Resource
 from hubs.models.claims import Claim
-from hubs.models.community import Connection, Interest, Membership, Mention, Partner, Update
+from hubs.models.community import (
+    Connection,
+    Interest,
+    Invitation,
+    Membership,
+    Mention,
+    Partner,
+    Update,
+)
 from hubs.models.curation import BusinessRedirect, Flag, HubRedirect
 from hubs.models.hubs import Hub, HubQuerySet, Stage, stage_for_members
 from hubs.models.industries import (
@@ -18,6 +26,7 @@ from hubs.models.schedule import ScheduledRun
 
 __all__ = [
     "Business",
+    "BusinessQuerySet",
     "BusinessRedirect",
     "CalendarFeed",
     "Claim",
@@ -29,6 +38,7 @@ __all__ = [
     "IndexEntry",
     "Industry",
     "Interest",
+    "Invitation",
     "Located",
     "Meeting",
     "MeetingSeries",

@@ -65,6 +65,11 @@ class Business(Located):
     size = models.CharField(max_length=8, choices=Size, blank=True)
     founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Generated demonstration data.")
+    accepts_invitations = models.BooleanField(
+        "hubs may invite it",
+        default=True,
+        help_text="Off: organizers of hubs nearby may not email the owners an invitation.",
+    )
     confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When an owner last confirmed the listing."
     )
@@ -117,6 +122,15 @@ class Business(Located):
         return (self.town_latitude, self.town_longitude)
 
 
+class ResourceQuerySet(LocatedQuerySet["Resource"]):
+    def reviewed(self):
+        """Resources public pages may show: curated, or suggested and approved by a curator."""
+        return self.filter(pending_review=False)
+
+    def awaiting_review(self):
+        return self.filter(pending_review=True)
+
+
 class Resource(Located):
     """A local organization that helps businesses: a chamber, an SBDC, an agency..."""
 
@@ -132,6 +146,23 @@ class Resource(Located):
         COWORKING = "coworking", "Coworking space"
         CLUSTER = "cluster", "Cluster organization"
         ASSOCIATION = "association", "Trade association"
+        CITY = "city", "City or town government"
+        COUNTY = "county", "County government"
+        MAYOR = "mayor", "Mayor's office"
+        STATE_AGENCY = "state_agency", "State or provincial agency"
+        FEDERAL_AGENCY = "federal", "National or federal agency"
+
+    # Partners that "get government involved", the builder's fourth step.
+    PUBLIC_SECTOR = frozenset(
+        {
+            Kind.GOVERNMENT,
+            Kind.CITY,
+            Kind.COUNTY,
+            Kind.MAYOR,
+            Kind.STATE_AGENCY,
+            Kind.FEDERAL_AGENCY,
+        }
+    )
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=210, unique=True)
@@ -140,7 +171,20 @@ class Resource(Located):
     city = models.CharField(max_length=120, blank=True)
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    pending_review = models.BooleanField(
+        default=False,
+        help_text="Suggested by a hub's organizers: shown on public pages once a curator "
+        "unticks this.",
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggested_resources",
+    )
 
+    objects = ResourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta(Located.Meta):
@@ -153,3 +197,7 @@ class Resource(Located):
         if not self.slug:
             self.slug = unique_slug(Resource, self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def is_public_sector(self):
+        return self.kind in self.PUBLIC_SECTOR

@@ -30,8 +30,11 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(state=Membership.State.REQUESTED)
 
     def current(self):
-        """Requested or active: every membership but those that were left."""
-        return self.exclude(state=Membership.State.LEFT)
+        """Requested or active: every membership but those that were left or removed."""
+        return self.exclude(state__in=[Membership.State.LEFT, Membership.State.REMOVED])
+
+    def removed(self):
+        return self.filter(state=Membership.State.REMOVED)
 
     def organizers(self):
         return self.filter(role=Membership.Role.ORGANIZER)
@@ -48,6 +51,7 @@ class Membership(models.Model):
         REQUESTED = "requested", "Requested"
         ACTIVE = "active", "Active"
         LEFT = "left", "Left"
+        REMOVED = "removed", "Removed by the organizers"
 
     hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="memberships")
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="memberships")
@@ -59,6 +63,10 @@ class Membership(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     joined_at = models.DateTimeField(null=True, blank=True)
     left_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = models.TextField(
+        blank=True, max_length=1000, help_text="Why the organizers removed it; shown to its owners."
+    )
 
     history = HistoricalRecords()
 
@@ -85,6 +93,10 @@ class Membership(models.Model):
     @property
     def is_left(self):
         return self.state == self.State.LEFT
+
+    @property
+    def is_removed(self):
+        return self.state == self.State.REMOVED
 
     @property
     def is_organizer(self):
@@ -121,6 +133,27 @@ class Partner(models.Model):
 
     def __str__(self):
         return f"{self.resource} with {self.hub}"
+
+
+class Invitation(models.Model):
+    """A hub's invitation to a business nearby that belongs to no hub: once per hub and business."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="invitations")
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="invitations")
+    message = models.TextField(max_length=2000)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "business"], name="invitation_once_per_hub"),
+        ]
+
+    def __str__(self):
+        return f"{self.hub} invited {self.business}"
 
 
 class Mention(models.Model):

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hubs import claims, mailing, services
-from hubs.forms import ClaimForm, UnclaimedNotifyForm
+from hubs.claim_forms import ClaimForm, UnclaimedNotifyForm
 from hubs.models import Business, Hub
 from hubs.services import ActionRefused
 

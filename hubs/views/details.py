@@ -148,12 +148,12 @@ def hub_detail(request, slug):
         return HttpResponsePermanentRedirect(merged.hub.get_absolute_url())
     mine, is_organizer = _visitor_memberships(request, hub)
     members = queries.hub_members(hub)
-    partners = list(hub.partners.select_related("resource"))
+    partners = list(hub.partners.filter(resource__pending_review=False).select_related("resource"))
     mentions = list(hub.mentions.all())
     steps = builder.hub_steps(
         hub=hub,
         members=members,
-        partner_count=len(partners),
+        partners=partners,
         mention_count=len(mentions),
         meetings_held=hub.meetings_held,
     )
@@ -170,7 +170,8 @@ def hub_detail(request, slug):
         "meetings": meetings,
         "steps": steps,
         "next_step": builder.next_step(steps),
-        "my_memberships": [m for m in mine if not m.is_left],
+        "my_memberships": [m for m in mine if not m.is_left and not m.is_removed],
+        "my_removals": [m for m in mine if m.is_removed],
         "is_organizer": is_organizer,
         **_around_hub(hub),
         "unit": remembered_unit(request, hub.region.country_code if hub.region else ""),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hubs import services
+from hubs import organizing, services
 from hubs.coverage_forms import HubStartForm
 from hubs.forms import (
     HubEditForm,
@@ -26,6 +26,7 @@ from hubs.forms import (
     remembered_unit,
 )
 from hubs.models import Hub, Membership
+from hubs.organizer_forms import MemberRemoveForm, PartnerSuggestForm
 from hubs.services import ActionRefused, ListingUnclaimed
 from hubs.views.claims import unclaimed
 from hubs.views.editing import refused, save_image, upload_allowed
@@ -163,6 +164,7 @@ def hub_manage(request, slug):
         "partners": hub.partners.select_related("resource"),
         "mentions": hub.mentions.all(),
         "partner_form": PartnerForm(hub=hub),
+        "partner_suggest_form": PartnerSuggestForm(prefix="suggest"),
         "mention_form": MentionForm(),
         "update_form": UpdateForm(),
     }
@@ -208,55 +210,88 @@ def membership_role(request, pk):
     return redirect("hubs:hub_manage", slug=membership.hub.slug)
 
 
-def _record_for_hub(request, slug, form_class, *, by, done="", refused):
-    """Save a partner, mention or update an organizer posted for their hub, stamped with the
-    hub and who added it, then go back to the organizers' page."""
-    hub = _organized_hub(request, slug)
-    kwargs = {"hub": hub} if form_class is PartnerForm else {}
-    form = form_class(request.POST, **kwargs)
-    if form.is_valid():
-        form.instance.hub = hub
-        setattr(form.instance, by, request.user)
-        form.save()
-        if done:
-            messages.success(request, done)
-    else:
-        messages.error(request, refused)
+def _back_to_manage(hub):
     return redirect("hubs:hub_manage", slug=hub.slug)
 
 
 @login_required
 @require_POST
 def partner_add(request, slug):
-    return _record_for_hub(
+    hub = _organized_hub(request, slug)
+    form = PartnerForm(request.POST, hub=hub)
+    if form.is_valid():
+        form.save(added_by=request.user)
+    else:
+        messages.error(request, "Choose a local resource to record as a partner.")
+    return _back_to_manage(hub)
+
+
+@login_required
+@require_POST
+def partner_suggest(request, slug):
+    """A partner missing from the curated list becomes a resource pending curator review."""
+    hub = _organized_hub(request, slug)
+    form = PartnerSuggestForm(request.POST, prefix="suggest")
+    if not form.is_valid():
+        messages.error(
+            request, "A partner needs a name and a kind; a website must be a web address."
+        )
+        return _back_to_manage(hub)
+    try:
+        partner = organizing.partner_suggest(hub=hub, added_by=request.user, **form.cleaned_data)
+    except ActionRefused as error:
+        return refused(request, error, reverse("hubs:hub_manage", args=[hub.slug]))
+    messages.success(
         request,
-        slug,
-        PartnerForm,
-        by="added_by",
-        refused="Choose a local resource to record as a partner.",
+        f"{partner.resource.name} is recorded as a partner. Curators will review it before it "
+        "shows on the hub's public page.",
     )
+    return _back_to_manage(hub)
 
 
 @login_required
 @require_POST
 def mention_add(request, slug):
-    return _record_for_hub(
-        request,
-        slug,
-        MentionForm,
-        by="added_by",
-        refused="A mention needs a title and a web address (http or https).",
-    )
+    hub = _organized_hub(request, slug)
+    form = MentionForm(request.POST)
+    if form.is_valid():
+        form.save(hub=hub, added_by=request.user)
+    else:
+        messages.error(request, "A mention needs a title and a web address (http or https).")
+    return _back_to_manage(hub)
 
 
 @login_required
 @require_POST
 def update_add(request, slug):
-    return _record_for_hub(
-        request,
-        slug,
-        UpdateForm,
-        by="posted_by",
-        done="Your update is posted on the hub's page and in its feed.",
-        refused="An update needs a title and some news (3,000 characters at most).",
+    hub = _organized_hub(request, slug)
+    form = UpdateForm(request.POST)
+    if form.is_valid():
+        form.save(hub=hub, posted_by=request.user)
+        messages.success(request, "Your update is posted on the hub's page and in its feed.")
+    else:
+        messages.error(request, "An update needs a title and some news (3,000 characters at most).")
+    return _back_to_manage(hub)
+
+
+@login_required
+@require_POST
+def membership_remove(request, pk):
+    membership = _organized_membership(request, pk)
+    form = MemberRemoveForm(request.POST)
+    if not form.is_valid():
+        return refused(
+            request, "Give the member a reason (1,000 characters at most).", _manage(membership)
+        )
+    try:
+        organizing.membership_remove(membership=membership, reason=form.cleaned_data["reason"])
+    except ActionRefused as error:
+        return refused(request, error, _manage(membership))
+    messages.success(
+        request, f"{membership.business.name} is removed; its owners are told your reason."
     )
+    return redirect(_manage(membership))
+
+
+def _manage(membership):
+    return reverse("hubs:hub_manage", args=[membership.hub.slug])

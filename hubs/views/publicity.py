@@ -95,7 +95,9 @@ def press_kit(request, slug):
         "members": members,
         "organizers": [m for m in members if m.is_organizer],
         "industries": [hub.industry, *hub.secondary_industries.all()],
-        "partners": list(hub.partners.select_related("resource")),
+        "partners": list(
+            hub.partners.filter(resource__pending_review=False).select_related("resource")
+        ),
         "mentions": list(hub.mentions.all()),
         "map_points": map_points([hub]),
     }

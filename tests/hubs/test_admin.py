@@ -19,6 +19,7 @@ from hubs.models import (
     HubRedirect,
     Industry,
     Interest,
+    Invitation,
     Meeting,
     MeetingSeries,
     Membership,
@@ -44,6 +45,7 @@ READ_ONLY = {
     ScheduledRun,
     DBTaskResult,
     Claim,
+    Invitation,
     CalendarFeed,
 }
 MODEL_IDS = [model._meta.label for model in MODELS]
@@ -87,6 +89,9 @@ MAKERS = {
         old_slug="old-business", business=_demo_business()
     ),
     "hubs.Flag": lambda: Flag.objects.create(hub=_demo_hub(), reason="wrong", note="Moved."),
+    "hubs.Invitation": lambda: Invitation.objects.create(
+        hub=_demo_hub(), business=_demo_business(), message="Join us."
+    ),
     "hubs.Claim": lambda: Claim.objects.create(
         claimant=make_user(),
         hub=_demo_hub(),

@@ -5,7 +5,7 @@ The builder reads a hub and its active memberships; unsaved rows are enough, so 
 import pytest
 
 from hubs.builder import hub_steps, network, next_step
-from hubs.models import Hub, Membership
+from hubs.models import Hub, Membership, Partner, Resource
 
 ORGANIZER, MEMBER = Membership.Role.ORGANIZER, Membership.Role.MEMBER
 
@@ -22,11 +22,15 @@ def _members(*roles, connections=()):
     return members
 
 
-def _steps(hub=None, members=(), partners=0, mentions=0, meetings=0):
+def _partners(*kinds):
+    return [Partner(resource=Resource(name=f"Partner {n}", kind=k)) for n, k in enumerate(kinds)]
+
+
+def _steps(hub=None, members=(), partners=(), mentions=0, meetings=0):
     return hub_steps(
         hub=hub or _hub(),
         members=list(members),
-        partner_count=partners,
+        partners=list(partners),
         mention_count=mentions,
         meetings_held=meetings,
     )
@@ -50,7 +54,7 @@ def test_a_new_hub_has_five_steps_none_done_and_the_first_is_next():
         "1 of 3 member businesses; no meeting held yet",
         "1 of 2 organizers; no mission statement yet",
         "0 of 3 kinds of connection offered",
-        "0 engaged partners",
+        "0 public-sector partners of 0 engaged",
         "no description, no website or social link, 0 press or blog mentions",
     ]
     assert next_step(steps) == steps[0]
@@ -99,16 +103,23 @@ def test_step_3_counts_kinds_of_connection_not_members_offering_them(connections
     assert (step.done, step.status) == (done, status)
 
 
+CITY, MAYOR, STATE = Resource.Kind.CITY, Resource.Kind.MAYOR, Resource.Kind.STATE_AGENCY
+UNIVERSITY, CHAMBER = Resource.Kind.UNIVERSITY, Resource.Kind.CHAMBER
+
+
 @pytest.mark.parametrize(
-    ("partners", "done", "status"),
+    ("kinds", "done", "status"),
     [
-        (0, False, "0 engaged partners"),
-        (1, True, "1 engaged partner"),
-        (2, True, "2 engaged partners"),
+        ((), False, "0 public-sector partners of 0 engaged"),
+        ((UNIVERSITY,), False, "0 public-sector partners of 1 engaged"),
+        ((UNIVERSITY, CHAMBER), False, "0 public-sector partners of 2 engaged"),
+        ((CITY,), True, "1 public-sector partner of 1 engaged"),
+        ((MAYOR, UNIVERSITY), True, "1 public-sector partner of 2 engaged"),
+        ((STATE, Resource.Kind.GOVERNMENT), True, "2 public-sector partners of 2 engaged"),
     ],
 )
-def test_step_4_is_done_with_one_partner(partners, done, status):
-    step = _step(4, partners=partners)
+def test_step_4_is_done_only_with_a_public_sector_partner(kinds, done, status):
+    step = _step(4, partners=_partners(*kinds))
 
     assert (step.done, step.status) == (done, status)
 
@@ -158,8 +169,10 @@ def test_next_step_is_the_first_not_done_and_none_when_all_are():
     hub = _hub(mission="Grow.", description="Canoes.", website="https://canoes.example")
     members = _members(ORGANIZER, ORGANIZER, MEMBER, connections=["media", "finance", "trade"])
 
-    halfway = _steps(hub=hub, members=members, partners=0, mentions=1, meetings=1)
-    finished = _steps(hub=hub, members=members, partners=1, mentions=1, meetings=1)
+    halfway = _steps(
+        hub=hub, members=members, partners=_partners(UNIVERSITY), mentions=1, meetings=1
+    )
+    finished = _steps(hub=hub, members=members, partners=_partners(CITY), mentions=1, meetings=1)
 
     assert [s.done for s in halfway] == [True, True, True, False, True]
     assert next_step(halfway).number == 4

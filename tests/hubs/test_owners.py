@@ -579,9 +579,11 @@ def test_hub_builder_counts_what_is_missing_until_it_is_reached(owner_client, ow
 
 
 def make_partner_resource(hub):
+    """A city government near the hub: a partner that gets government involved."""
+    from hubs.models import Resource
     from tests.factories import make_resource
 
-    return make_resource(latitude=hub.latitude, longitude=hub.longitude)
+    return make_resource(latitude=hub.latitude, longitude=hub.longitude, kind=Resource.Kind.CITY)
 
 
 def test_mention_add_by_a_member_who_is_not_organizer_is_403(client):
