@@ -411,7 +411,7 @@ def meetings_remind(*, now: datetime | None = None, dry_run: bool = False) -> tu
             emails += _tell(
                 meeting,
                 _attendees(meeting, Rsvp.Answer.YES),
-                subject=f"Tomorrow: {meeting.title}, {meeting.when}",
+                subject=f"Reminder: {meeting.title}, {meeting.when}",
                 template="emails/meeting_reminder.txt",
                 key=f"meeting-reminder-{meeting.pk}",
             )

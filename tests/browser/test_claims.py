@@ -33,7 +33,7 @@ def test_a_claimant_claims_a_demo_hub_and_a_curator_approves(browser, site_url, 
         label="Wasatch Trail Gear"
     )
     claimant.get_by_label("A note for the curators", exact=True).check()
-    claimant.get_by_label("Note for the curators", exact=True).fill(
+    claimant.get_by_role("textbox", name="Note for the curators").fill(
         "Call our office at the Union Station."
     )
     claimant.get_by_role("button", name="Send the claim").click()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from hubs import gazetteer, meetings, services
+from hubs import gazetteer, meetings, schedule, services
 from hubs.meetings import Place
 from hubs.models import Hub, Meeting, MeetingSeries, OutgoingMail, Rsvp
 from hubs.schedule import available_jobs
@@ -499,7 +499,7 @@ def test_remind_meetings_emails_those_coming_the_day_before_once():
     assert out.getvalue() == (
         "Reminded 1 attendees of 1 meetings.\nReminded 0 attendees of 0 meetings.\n"
     )
-    [mail] = _mails("Tomorrow:")
+    [mail] = _mails("Reminder:")
     assert mail.to == [coming.email]
     tomorrow.refresh_from_db()
     next_week.refresh_from_db()
@@ -515,13 +515,34 @@ def test_remind_meetings_dry_run_sends_nothing():
     call_command("remind_meetings", "--dry-run", stdout=out)
 
     assert out.getvalue() == "Would remind 1 attendees of 1 meetings.\n"
-    assert _mails("Tomorrow:") == []
+    assert _mails("Reminder:") == []
     meeting.refresh_from_db()
     assert meeting.reminded_at is None
 
 
-def test_remind_meetings_is_a_scheduled_job():
+@pytest.mark.django_db
+def test_the_scheduled_job_reminds_with_the_local_time_and_the_online_link():
+    starts = NOW + timedelta(hours=10)  # 22:00 UTC is 15:00 in Denver.
+    meeting = _meeting(
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        is_online=True,
+        online_url="https://meet.example.org/dawn",
+        address="",
+    )
+    coming = make_user()
+    meetings.rsvp_set(meeting=meeting, user=coming, going=True)
+
     assert "remind_meetings" in available_jobs()
+    schedule.run_job.call("remind_meetings")
+
+    [mail] = _mails("Reminder:")
+    assert mail.subject == (
+        "[Industry Hubs] Reminder: Ski makers' meet-up, Tue 1 Dec 2026, 15:00 MST"
+    )
+    assert "Where: online: https://meet.example.org/dawn" in mail.body
+    meeting.refresh_from_db()
+    assert meeting.reminded_at == NOW
 
 
 # Who sees the online link

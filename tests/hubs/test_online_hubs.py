@@ -4,6 +4,7 @@ home base; found from anywhere in their coverage, never measured, never drawn at
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -748,3 +749,43 @@ def test_export_writes_mode_and_coverage_a_person_can_import_again():
         (BREWERS, "online", "Iowa, United States; Kansas, United States; Nebraska, United States"),
         (MAKERS, "online", "Canada"),
     ]
+
+
+def test_hub_list_near_a_place_points_to_the_online_hubs_taking_members_from_it(client):
+    response = client.get(HUB_LIST, {"near": "Lincoln, NE", "sort": "nearest"})
+
+    note = re.search(r'<p class="meta" id="online-note">(.*?)</p>', body(response), re.S)[1]
+    assert text(note) == (
+        "Online hubs have no distance and are not listed by it: list the online hubs that "
+        "take members from Lincoln, NE."
+    )
+    link = re.search(r'href="([^"]+)"', note)[1].replace("&amp;", "&")
+    assert link == "?near=Lincoln%2C+NE&mode=online"
+    followed = client.get(HUB_LIST + link)
+    assert hub_cards(body(followed)) == [(BEEKEEPERS, None), (BREWERS, None)]
+
+
+def test_industry_page_lists_online_hubs_with_their_coverage(client):
+    apiculture = Industry.objects.get(code="112910")
+
+    response = client.get(apiculture.get_absolute_url())
+
+    cards = re.findall(r'<li class="card hub-card">(.*?)</li>', body(response), re.S)
+    bees = next(text(card) for card in cards if BEEKEEPERS in card)
+    assert "Online Apiculture · for United States" in bees
+    assert BEEKEEPERS not in [point["name"] for point in response.context["map_points"]]
+
+
+def test_geojson_with_online_hubs_costs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2) as before:  # The hubs, then their coverage.
+        client.get(GEOJSON, {"mode": "online"})
+    for n in range(5):
+        make_online_hub(name=f"Extra Net {n}", covering=[region("canada")])
+
+    with django_assert_max_num_queries(2) as after:
+        found = _features(client.get(GEOJSON, {"mode": "online"}))
+
+    assert len(found) == 8
+    assert len(after.captured_queries) == len(before.captured_queries)
