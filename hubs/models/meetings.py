@@ -171,6 +171,14 @@ class Meeting(models.Model):
         return describe_time(self.starts_at, self.hub.zone)
 
     @property
+    def until(self) -> str:
+        """When it ends, in the hub's zone: "21:00" the same local day, else in full."""
+        start, end = self.local_starts_at, self.local_ends_at
+        if end.date() == start.date():
+            return f"{end:%H:%M}"
+        return describe_time(self.ends_at, self.hub.zone)
+
+    @property
     def local_starts_at(self):
         return self.starts_at.astimezone(self.hub.zone)
 

@@ -217,6 +217,27 @@ def test_organizer_cancels_and_the_meeting_page_says_so(client, hub, organizer):
 
 
 @pytest.mark.parametrize(
+    ("ends_at", "shown"),
+    [
+        # 19:00 to 21:00 in Denver: the end is a time of the same local day, not UTC's 04:00.
+        (datetime(2027, 1, 13, 4, tzinfo=UTC), "Tue 12 Jan 2027, 19:00 MST</time> to 21:00"),
+        # Past local midnight: the end is written in full.
+        (
+            datetime(2027, 1, 13, 8, tzinfo=UTC),
+            "Tue 12 Jan 2027, 19:00 MST</time> to Wed 13 Jan 2027, 01:00 MST",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_meeting_page_gives_start_and_end_in_the_hubs_zone(client, hub, ends_at, shown):
+    meeting = _meeting(hub, ends_at=ends_at)
+
+    page = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert shown in page
+
+
+@pytest.mark.parametrize(
     ("who", "sees_link"),
     [("anonymous", False), ("outsider", False), ("member", True), ("organizer", True)],
 )
