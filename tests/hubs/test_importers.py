@@ -195,7 +195,8 @@ def test_unknown_resource_kind_lists_the_allowed_ones(tmp_path):
 
     assert errors.getvalue().splitlines() == [
         "row 2: The kind 'spaceport' is not one of: chamber, sbdc, score, edo, government, "
-        "incubator, university, makerspace, coworking, cluster, association."
+        "incubator, university, makerspace, coworking, cluster, association, city, county, "
+        "mayor, state_agency, federal."
     ]
     assert not Resource.objects.filter(name="Spaceport").exists()
 
