@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from hubs import geo, queries, services, vocabulary
-from hubs.api import GeoJSONParams, hub_features
+from hubs.api import GeoJSONParams, row_features
 from hubs.cors import open_to_any_origin
 from hubs.filters import NEAREST_AT_LEAST, BusinessFilter, HubFilter
 from hubs.forms import RADIUS_CHOICES, UNIT_COOKIE, SearchForm, remembered_unit
@@ -199,7 +199,7 @@ def hubs_geojson(request):
     params = GeoJSONParams.from_query(request.GET)
     if params.error:
         return JsonResponse(params.error, status=400)
-    features = hub_features(params.hubs(), request)
+    features = row_features(params.hubs(), request)
     return JsonResponse(
         {"type": "FeatureCollection", "features": features},
         content_type="application/geo+json",
