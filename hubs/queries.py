@@ -86,8 +86,9 @@ def with_meetings_held(hubs: HubQuerySet) -> HubQuerySet:
 
 
 def upcoming_meetings(hub: Hub, *, limit: int = 5) -> list[Meeting]:
-    """The hub's next meetings, soonest first."""
-    return list(hub.meetings.upcoming().select_related("hub")[:limit])
+    """The hub's next meetings, soonest first (each knows ``hub`` from its related manager, so
+    no join reads the hub again)."""
+    return list(hub.meetings.upcoming()[:limit])
 
 
 def hubs_of_industry(industry: Industry | None, *, related: Iterable[Industry] = ()) -> HubQuerySet:
@@ -183,6 +184,22 @@ def complementary_hubs_near(
         pk__in=[i.pk for i in searched]
     )
     hubs = with_next_meeting(public_hubs().in_person()).filter(industry__in=complements)
+    return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
+
+
+def complementary_hubs_around(
+    *, industry: Industry, lat: float, lng: float, radius_km: float, limit: int = 6
+) -> list[Hub]:
+    """What a hub's page shows of the approved hubs of complementary industries nearby, nearest
+    first: their names, addresses, industries and distances (no next meeting, no region)."""
+    complements = Industry.objects.filter(complements=industry)
+    hubs = (
+        Hub.objects.approved()
+        .in_person()
+        .filter(industry__in=complements)
+        .select_related("industry")
+        .only("name", "slug", "latitude", "longitude", "industry__title")
+    )
     return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 

@@ -19,6 +19,7 @@ REDIS_DOWN = {
         "LOCATION": "redis://127.0.0.1:1/0",
     },
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 PASSPHRASE = "correct horse battery staple 42"
 
