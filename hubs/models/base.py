@@ -131,20 +131,45 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
         boxed = self.within_box(lat=lat, lng=lng, radius_km=radius_km)
         return boxed.nearest_first(lat=lat, lng=lng).filter(distance_km__lte=radius_km)
 
-    def nearest(self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0) -> list[M]:
-        """The ``limit`` rows nearest the point, widening the box until it holds enough.
+    def _probe_nearest(
+        self, *, lat: float, lng: float, limit: int, empty_within_km: float
+    ) -> list[tuple[Any, float]] | None:
+        """The keys and distances of the ``limit`` rows nearest the point, if a box of the
+        widening radii holds them; None if only reading everything can tell.
 
         A row found within radius r is certain to be among the nearest only once ``limit`` rows
-        lie within r, so each step keeps only rows inside its circle; the last reads everything.
-        A caller that knows no row lies within ``empty_within_km`` skips the steps inside it.
+        lie within r, so each step keeps only rows inside its circle. A caller that knows no row
+        lies within ``empty_within_km`` skips the steps inside it. Each step reads two columns:
+        no joins, no annotation a caller added for its pages.
         """
         for radius in WIDENING_RADII_KM:
             if radius <= empty_within_km:
                 continue  # Its circle holds no row: reading it would find fewer than ``limit``.
-            rows = list(self.within_radius(lat=lat, lng=lng, radius_km=radius)[:limit])
-            if len(rows) == limit:
-                return rows
-        return list(self.nearest_first(lat=lat, lng=lng)[:limit])
+            within = self.within_radius(lat=lat, lng=lng, radius_km=radius)
+            keys = list(within.values_list("pk", "distance_km")[:limit])
+            if len(keys) == limit:
+                return keys
+        return None
+
+    def nearest_keys(
+        self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0
+    ) -> list[tuple[Any, float]]:
+        """The primary keys and distances of the ``limit`` rows nearest the point, nearest
+        first, widening the box until it holds enough; past the last box, everything is read."""
+        keys = self._probe_nearest(lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km)
+        if keys is not None:
+            return keys
+        return list(self.nearest_first(lat=lat, lng=lng).values_list("pk", "distance_km")[:limit])
+
+    def nearest(self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0) -> list[M]:
+        """The ``limit`` rows nearest the point, nearest first, with ``distance_km``: the keys
+        of the first box holding enough, then those rows in one read (or, past the last box,
+        the rows of everything at once)."""
+        keys = self._probe_nearest(lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km)
+        if keys is None:
+            return list(self.nearest_first(lat=lat, lng=lng)[:limit])
+        rows = self.filter(pk__in=[pk for pk, _ in keys]).with_distance(lat=lat, lng=lng)
+        return list(rows.order_by("distance_km", "pk"))
 
     def smallest_radius_holding(
         self, count: int, *, lat: float, lng: float, radii: Iterable[int]
