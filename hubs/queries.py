@@ -136,14 +136,14 @@ def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
 
     A page's sections first find their hubs' keys in light reads; the rows are read here once.
     """
-    sections = [list(section) for section in sections]
-    keys = {pk for section in sections for pk, _ in section}
+    listed = [list(section) for section in sections]
+    keys = {pk for section in listed for pk, _ in section}
     if not keys:
-        return [[] for _ in sections]
+        return [[] for _ in listed]
     found = with_coverage(list(with_next_meeting(public_hubs()).filter(pk__in=keys).order_by()))
     by_pk, used = {hub.pk: hub for hub in found}, set()
     cards = []
-    for section in sections:
+    for section in listed:
         hubs = []
         for pk, distance_km in section:
             if pk not in by_pk:
@@ -192,7 +192,7 @@ def search_hubs(
     online = online_hubs_covering(hubs, country=country, admin1=admin1)
     in_person = hubs.in_person()
     within = in_person.within_radius(lat=lat, lng=lng, radius_km=radius_km)
-    paginator = FirstPageFirstPaginator(within.values_list("pk", "distance_km"), SEARCH_PAGE_SIZE)
+    paginator = FirstPageFirstPaginator(within.keyed(), SEARCH_PAGE_SIZE)
     page = paginator.get_page(page_number)
     nearest: list[Keyed] = []
     if not page.paginator.count:
@@ -201,13 +201,13 @@ def search_hubs(
                 lat=lat, lng=lng, limit=NEAREST_ANYWHERE, empty_within_km=radius_km
             )
         )
-    point = {"lat": lat, "lng": lng}
-    named_keys = _named_keys(named, exclude=[pk for pk, _ in page.object_list], **point)
+    listed = [pk for pk, _ in page.object_list]
+    named_keys = _named_keys(named, lat=lat, lng=lng, exclude=listed)
     complementary = (
         _complementary(industry, searched=related)
         .in_person()
-        .within_radius(radius_km=complements_within_km, **point)
-        .values_list("pk", "distance_km")[:COMPLEMENTARY_LIMIT]
+        .within_radius(lat=lat, lng=lng, radius_km=complements_within_km)
+        .keyed()[:COMPLEMENTARY_LIMIT]
         if industry and complements_within_km
         else []
     )
@@ -235,7 +235,7 @@ def _named_keys(
     if named is None:
         return []
     nearest = named.exclude(pk__in=list(exclude)).nearest_first(lat=lat, lng=lng)
-    return list(nearest.values_list("pk", "distance_km")[:limit])
+    return list(nearest.keyed()[:limit])
 
 
 def _complementary(industry: Industry, *, searched: Iterable[Industry] = ()) -> HubQuerySet:

@@ -121,6 +121,11 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
         key)."""
         return self.with_point().with_distance(lat=lat, lng=lng).order_by("distance_km", "pk")
 
+    def keyed(self) -> "models.QuerySet[M, tuple[Any, float]]":
+        """Only each row's primary key and ``distance_km`` (set by ``with_distance``): the
+        light first read of a list whose rows are then read once, in full."""
+        return self.values_list("pk", "distance_km")
+
     def within_box(self, *, lat: float, lng: float, radius_km: float) -> Self:
         """Rows inside the bounding box of the circle: a range read on the coordinate index
         (a row without a point is in no box)."""
@@ -146,7 +151,7 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
             if radius <= empty_within_km:
                 continue  # Its circle holds no row: reading it would find fewer than ``limit``.
             within = self.within_radius(lat=lat, lng=lng, radius_km=radius)
-            keys = list(within.values_list("pk", "distance_km")[:limit])
+            keys = list(within.keyed()[:limit])
             if len(keys) == limit:
                 return keys
         return None
@@ -159,7 +164,7 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
         keys = self._probe_nearest(lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km)
         if keys is not None:
             return keys
-        return list(self.nearest_first(lat=lat, lng=lng).values_list("pk", "distance_km")[:limit])
+        return list(self.nearest_first(lat=lat, lng=lng).keyed()[:limit])
 
     def nearest(self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0) -> list[M]:
         """The ``limit`` rows nearest the point, nearest first, with ``distance_km``: the keys
@@ -189,6 +194,8 @@ class Located(models.Model):
 
     latitude = models.FloatField()
     longitude = models.FloatField()
+    # Kilometres from a searched point, on rows read through ``with_distance``.
+    distance_km: float | None
 
     objects = LocatedQuerySet.as_manager()
 
