@@ -6,7 +6,7 @@ Where rows lie (distance, box, radius, nearest) is asked of their QuerySet: see
 import copy
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.core.paginator import Page
 from django.db.models import (
@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hubs import tallies
 from hubs.models import (
     Business,
     BusinessQuerySet,
@@ -189,17 +190,25 @@ def search_hubs(
     Each list first reads only its hubs' keys and distances; their cards are read once for all.
     """
     hubs = hubs_of_industry(industry, related=related)
-    online = online_hubs_covering(hubs, country=country, admin1=admin1)
+    lineage = [industry, *related]
+    online: list[Keyed] = []
+    if tallies.approved_hubs(lineage, mode=Hub.Mode.ONLINE) != 0:
+        online = online_hubs_covering(hubs, country=country, admin1=admin1)
     in_person = hubs.in_person()
-    within = in_person.within_radius(lat=lat, lng=lng, radius_km=radius_km)
-    paginator = FirstPageFirstPaginator(within.keyed(), SEARCH_PAGE_SIZE)
-    page = paginator.get_page(page_number)
+    meeting_in_person = tallies.approved_hubs(lineage, mode=Hub.Mode.IN_PERSON)
+    if meeting_in_person == 0:  # No read could find one: an empty page, no nearest.
+        within: Any = []
+    else:
+        within = in_person.within_radius(lat=lat, lng=lng, radius_km=radius_km).keyed()
+    page = FirstPageFirstPaginator(within, SEARCH_PAGE_SIZE).get_page(page_number)
     nearest: list[Keyed] = []
-    if not page.paginator.count:
-        nearest = list(
-            in_person.nearest_keys(
-                lat=lat, lng=lng, limit=NEAREST_ANYWHERE, empty_within_km=radius_km
-            )
+    if not page.paginator.count and meeting_in_person != 0:
+        nearest = in_person.nearest_keys(
+            lat=lat,
+            lng=lng,
+            limit=NEAREST_ANYWHERE,
+            empty_within_km=radius_km,
+            rows_at_most=meeting_in_person,
         )
     listed = [pk for pk, _ in page.object_list]
     named_keys = _named_keys(named, lat=lat, lng=lng, exclude=listed)
@@ -272,8 +281,9 @@ def unaffiliated_businesses_near(
     *, industry: Industry, lat: float, lng: float, radius_km: float, limit: int = 8
 ) -> list[Business]:
     """Businesses of the industry near the point that belong to no hub yet (measured, like
-    every read of businesses, to the point anyone may see)."""
-    businesses = _unaffiliated().filter(industry.lineage_q()).select_related("industry")
+    every read of businesses, to the point anyone may see), with what the search page shows of
+    them: name, town and distance."""
+    businesses = _unaffiliated().filter(industry.lineage_q()).only("name", "slug", "city")
     return list(businesses.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 

@@ -16,6 +16,8 @@ from hubs import geo
 # Radii tried in turn when looking for the nearest rows anywhere: each step reads only the
 # bounding box of its circle through the coordinate index; after the last, everything is read.
 WIDENING_RADII_KM = (50, 200, 800, 3200)
+# Rows few enough that measuring them all costs less than a box's read.
+READ_ALL_AT_MOST = 200
 
 
 def unique_slug(
@@ -133,8 +135,12 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
 
     def within_radius(self, *, lat: float, lng: float, radius_km: float) -> Self:
         """Rows within ``radius_km`` of the point, nearest first, with ``distance_km``."""
-        boxed = self.within_box(lat=lat, lng=lng, radius_km=radius_km)
-        return boxed.nearest_first(lat=lat, lng=lng).filter(distance_km__lte=radius_km)
+        # One filter for the box and the circle (each filter() copies the query): a row in the
+        # box has a point, so no test for one is needed.
+        measured = self.with_distance(lat=lat, lng=lng)
+        box = self.public_box_q(lat=lat, lng=lng, radius_km=radius_km)
+        within = measured.filter(box, distance_km__lte=radius_km)
+        return within.order_by("distance_km", "pk")
 
     def _probe_nearest(
         self, *, lat: float, lng: float, limit: int, empty_within_km: float
@@ -157,13 +163,24 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
         return None
 
     def nearest_keys(
-        self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0
+        self,
+        *,
+        lat: float,
+        lng: float,
+        limit: int,
+        empty_within_km: float = 0,
+        rows_at_most: int | None = None,
     ) -> list[tuple[Any, float]]:
         """The primary keys and distances of the ``limit`` rows nearest the point, nearest
-        first, widening the box until it holds enough; past the last box, everything is read."""
-        keys = self._probe_nearest(lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km)
-        if keys is not None:
-            return keys
+        first, widening the box until it holds enough; past the last box, everything is read.
+        A caller that knows the rows number at most ``rows_at_most``, and few, has them all
+        read and sorted at once instead."""
+        if rows_at_most is None or rows_at_most > READ_ALL_AT_MOST:
+            keys = self._probe_nearest(
+                lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km
+            )
+            if keys is not None:
+                return keys
         return list(self.nearest_first(lat=lat, lng=lng).keyed()[:limit])
 
     def nearest(self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0) -> list[M]:
