@@ -142,25 +142,30 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
         within = measured.filter(box, distance_km__lte=radius_km)
         return within.order_by("distance_km", "pk")
 
-    def _probe_nearest(
-        self, *, lat: float, lng: float, limit: int, empty_within_km: float
-    ) -> list[tuple[Any, float]] | None:
-        """The keys and distances of the ``limit`` rows nearest the point, if a box of the
-        widening radii holds them; None if only reading everything can tell.
+    def _widening(
+        self, *, lat: float, lng: float, limit: int, empty_within_km: float, keys: bool = False
+    ) -> Any:
+        """The ``limit`` rows nearest the point (or their ``keyed`` keys and distances), read
+        by widening the box until it holds enough.
 
         A row found within radius r is certain to be among the nearest only once ``limit`` rows
-        lie within r, so each step keeps only rows inside its circle. A caller that knows no row
-        lies within ``empty_within_km`` skips the steps inside it. Each step reads two columns:
-        no joins, no annotation a caller added for its pages.
+        lie within r, so each step keeps only rows inside its circle; the last reads everything.
+        A caller that knows no row lies within ``empty_within_km`` skips the steps inside it.
         """
         for radius in WIDENING_RADII_KM:
             if radius <= empty_within_km:
                 continue  # Its circle holds no row: reading it would find fewer than ``limit``.
             within = self.within_radius(lat=lat, lng=lng, radius_km=radius)
-            keys = list(within.keyed()[:limit])
-            if len(keys) == limit:
-                return keys
-        return None
+            found = list((within.keyed() if keys else within)[:limit])
+            if len(found) == limit:
+                return found
+        everything = self.nearest_first(lat=lat, lng=lng)
+        return list((everything.keyed() if keys else everything)[:limit])
+
+    def nearest(self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0) -> list[M]:
+        """The ``limit`` rows nearest the point, nearest first, with ``distance_km``, widening
+        the box until it holds enough."""
+        return self._widening(lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km)
 
     def nearest_keys(
         self,
@@ -172,26 +177,14 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
         rows_at_most: int | None = None,
     ) -> list[tuple[Any, float]]:
         """The primary keys and distances of the ``limit`` rows nearest the point, nearest
-        first, widening the box until it holds enough; past the last box, everything is read.
-        A caller that knows the rows number at most ``rows_at_most``, and few, has them all
-        read and sorted at once instead."""
-        if rows_at_most is None or rows_at_most > READ_ALL_AT_MOST:
-            keys = self._probe_nearest(
-                lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km
-            )
-            if keys is not None:
-                return keys
-        return list(self.nearest_first(lat=lat, lng=lng).keyed()[:limit])
-
-    def nearest(self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0) -> list[M]:
-        """The ``limit`` rows nearest the point, nearest first, with ``distance_km``: the keys
-        of the first box holding enough, then those rows in one read (or, past the last box,
-        the rows of everything at once)."""
-        keys = self._probe_nearest(lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km)
-        if keys is None:
-            return list(self.nearest_first(lat=lat, lng=lng)[:limit])
-        rows = self.filter(pk__in=[pk for pk, _ in keys]).with_distance(lat=lat, lng=lng)
-        return list(rows.order_by("distance_km", "pk"))
+        first: each step of the widening box reads two columns, no joins, no annotation a
+        caller added for its pages. A caller that knows the rows number at most
+        ``rows_at_most``, and few, has them all measured in one read instead."""
+        if rows_at_most is not None and rows_at_most <= READ_ALL_AT_MOST:
+            return list(self.nearest_first(lat=lat, lng=lng).keyed()[:limit])
+        return self._widening(
+            lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km, keys=True
+        )
 
     def smallest_radius_holding(
         self, count: int, *, lat: float, lng: float, radii: Iterable[int]
