@@ -249,6 +249,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must point at Redis, which holds the rate limits.")
 PAGE_CACHE_MAX_ENTRIES = _env_int("PAGE_CACHE_MAX_ENTRIES", 500)
+FRAGMENT_CACHE_MAX_ENTRIES = _env_int("FRAGMENT_CACHE_MAX_ENTRIES", 2000)
 # What typed places resolve to (hubs/lookups.py), remembered in each worker's memory.
 LOOKUP_CACHE_MAX_ENTRIES = _env_int("LOOKUP_CACHE_MAX_ENTRIES", 5000)
 CACHES = {
@@ -268,6 +269,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages-asked",
         "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_MAX_ENTRIES * 10},
+    },
+    # Parts of pages that every visitor sees alike (hubs.pagecache.shared_fragments).
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": FRAGMENT_CACHE_MAX_ENTRIES},
     },
     "lookups": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -390,6 +397,9 @@ HUB_NEAR_RADIUS_KM = _env_int("HUB_NEAR_RADIUS_KM", 150)
 # Public pages served to anonymous visitors are cached this long (0 turns it off); any write to
 # the directory makes them stale at once.
 PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 300)
+# Parts of pages every visitor sees alike (a hub page's lists), signed-in visitors included, are
+# kept at most this long (0 turns it off); any write to the directory makes them stale at once.
+FRAGMENT_CACHE_SECONDS = _env_int("FRAGMENT_CACHE_SECONDS", 300)
 
 # New hubs wait for a curator unless this is on.
 HUB_AUTO_APPROVE = _env_bool("HUB_AUTO_APPROVE", False)

@@ -181,6 +181,11 @@ class HubFilter(DirectoryFilterSet):
 
 
 class BusinessFilter(DirectoryFilterSet):
+    """The business directory's facets. Near a place, nearest first (to the point anyone may
+    see: ``BusinessQuerySet``), within the chosen distance or, with none, the smallest offered
+    one holding NEAREST_AT_LEAST businesses: the page counts one box of the coordinate index,
+    as the hub list does, never the whole table."""
+
     q = django_filters.CharFilter(label="Search", method="filter_text")
     industry = django_filters.ModelChoiceFilter(
         queryset=Industry.objects.filter(Exists(Business.objects.filter(industry=OuterRef("pk")))),
@@ -189,7 +194,67 @@ class BusinessFilter(DirectoryFilterSet):
         empty_label="All industries",
     )
     region = _region_filter()
+    near = PlaceFilter(label="Near", method="filter_near", max_length=200)
+    within = django_filters.ChoiceFilter(
+        label="Within",
+        choices=[(str(radius), str(radius)) for radius in RADIUS_CHOICES],
+        empty_label="Automatic",
+        method="filter_within",
+    )
 
     class Meta:
         model = Business
         fields = ["q", "industry", "region"]
+        form = HubFilterForm  # Its one check that applies here: "Within" needs "Near".
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["near"].widget.attrs["placeholder"] = "City or postcode"
+        # The distance kept when a place is given and none chosen, in the visitor's unit.
+        self.automatic_within = None
+
+    @property
+    def lists_everything(self):
+        """Whether no facet narrows the list: its count is then the directory's total."""
+        if not self.is_valid():
+            return False
+        return not any(self.form.cleaned_data.get(name) for name in self.filters)
+
+    @property
+    def unit(self):
+        """The unit the "Within" distances are read in."""
+        self.is_valid()  # Cleans the form: "near" is read even when another field is wrong.
+        place = self.form.cleaned_data.get("near") if self.is_bound else None
+        return remembered_unit(self.request, place.country if place else "")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        place = self.form.cleaned_data.get("near")
+        if place is None or self.form.cleaned_data.get("within"):
+            return queryset
+        radii = self._radii_km()
+        point = {"lat": place.latitude, "lng": place.longitude}
+        radius = queryset.smallest_radius_holding(NEAREST_AT_LEAST, radii=radii, **point)
+        if radius is None:  # Even the widest circle holds fewer: every match is measured.
+            return queryset
+        self.automatic_within = round(geo.km_to_miles(radius) if self.unit == "mi" else radius)
+        return queryset.within_box(radius_km=radius, **point).filter(distance_km__lte=radius)
+
+    def _radii_km(self):
+        """The offered distances in kilometres, then the wider circles of ``nearest``."""
+        to_km = geo.miles_to_km if self.unit == "mi" else float
+        radii = [to_km(radius) for radius in RADIUS_CHOICES]
+        return radii + [radius for radius in WIDENING_RADII_KM if radius > radii[-1]]
+
+    def filter_near(self, queryset, name, place):
+        if place is None:
+            return queryset
+        return queryset.nearest_first(lat=place.latitude, lng=place.longitude)
+
+    def filter_within(self, queryset, name, value):
+        place = self.form.cleaned_data.get("near")
+        if place is None:
+            return queryset
+        radius = geo.miles_to_km(float(value)) if self.unit == "mi" else float(value)
+        boxed = queryset.within_box(lat=place.latitude, lng=place.longitude, radius_km=radius)
+        return boxed.filter(distance_km__lte=radius)

@@ -25,10 +25,15 @@ UNIT_CHOICES = [("km", "kilometres"), ("mi", "miles")]
 UNIT_COOKIE = "unit"  # The unit a visitor chose once, kept for a year.
 
 
+def chosen_unit(request):
+    """The unit the visitor chose once ("km" or "mi"), or "" if none."""
+    remembered = request.COOKIES.get(UNIT_COOKIE) if request else None
+    return remembered if remembered in {"km", "mi"} else ""
+
+
 def remembered_unit(request, country_code):
     """The visitor's remembered unit, else the one people use in that country."""
-    remembered = request.COOKIES.get(UNIT_COOKIE) if request else None
-    return remembered if remembered in {"km", "mi"} else geo.default_unit(country_code)
+    return chosen_unit(request) or geo.default_unit(country_code)
 
 
 def _one_line(text, message):

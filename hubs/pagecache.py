@@ -107,6 +107,35 @@ def _asked_before(request, key):
     return False
 
 
+def shared_fragments(request, *, name, build):
+    """What ``build()`` reads and renders of a page that every visitor sees alike, kept in the
+    ``fragments`` cache under the directory's version, so any write shows at once.
+
+    ``build()`` returns the value and the seconds it holds at most (what changes with time alone,
+    a meeting ending, writes nothing; 0 keeps nothing); ``FRAGMENT_CACHE_SECONDS`` bounds them,
+    and 0 turns the cache off. Unlike whole pages, fragments serve signed-in visitors too:
+    ``name`` and the host and scheme their links are built from are the whole key, so nothing
+    of one visitor's own may go in them. An unreachable cache builds them every time."""
+    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return build()[0]
+    fragments = caches["fragments"]
+    try:
+        key = f"fragment:{directory_version()}:{request.scheme}://{request.get_host()}:{name}"
+        value = fragments.get(key)
+    except Exception:
+        _cache_failed()
+        return build()[0]
+    _cache_answered()
+    if value is None:
+        value, seconds = build()
+        if seconds > 0:
+            try:
+                fragments.set(key, value, min(settings.FRAGMENT_CACHE_SECONDS, seconds))
+            except Exception:
+                _cache_failed()
+    return value
+
+
 def cache_for_visitors(*, reads=()):
     """Cache the view's page for anonymous visitors; ``reads`` names the query parameters it
     reads."""

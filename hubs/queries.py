@@ -91,8 +91,9 @@ def with_meetings_held(hubs: HubQuerySet) -> HubQuerySet:
 
 
 def upcoming_meetings(hub: Hub, *, limit: int = 5) -> list[Meeting]:
-    """The hub's next meetings, soonest first."""
-    return list(hub.meetings.upcoming().select_related("hub")[:limit])
+    """The hub's next meetings, soonest first (each knows ``hub`` from its related manager, so
+    no join reads the hub again)."""
+    return list(hub.meetings.upcoming()[:limit])
 
 
 def hubs_of_industry(industry: Industry | None, *, related: Iterable[Industry] = ()) -> HubQuerySet:
@@ -268,6 +269,22 @@ def complementary_hubs_near(
     """Approved hubs of industries complementary to ``industry``, nearest first, leaving out
     the ``searched`` industries, whose hubs the page lists already."""
     hubs = with_next_meeting(_complementary(industry, searched=searched).in_person())
+    return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
+
+
+def complementary_hubs_around(
+    *, industry: Industry, lat: float, lng: float, radius_km: float, limit: int = 6
+) -> list[Hub]:
+    """What a hub's page shows of the approved hubs of complementary industries nearby, nearest
+    first: their names, addresses, industries and distances (no next meeting, no region)."""
+    complements = Industry.objects.filter(complements=industry)
+    hubs = (
+        Hub.objects.approved()
+        .in_person()
+        .filter(industry__in=complements)
+        .select_related("industry")
+        .only("name", "slug", "latitude", "longitude", "industry__title")
+    )
     return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 

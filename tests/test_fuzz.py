@@ -68,7 +68,7 @@ HOSTILE = MARKUP + [
 PUBLIC_GET = {
     "hubs:search": ["industry", "near", "lat", "lng", "radius", "unit", "page"],
     "hubs:hub_list": ["q", "industry", "region", "stage", "near", "sort", "page"],
-    "hubs:business_list": ["q", "industry", "region", "page"],
+    "hubs:business_list": ["q", "industry", "region", "near", "within", "page"],
     "hubs:industry_suggestions": ["q"],
     "hubs:hubs_geojson": [
         "industry",
@@ -115,7 +115,7 @@ def test_public_get_parameters_survive_hostile_values(settings):
         _assert_safe(response, value, f"region page={value!r}")
         sent += 1
 
-    assert sent == 30 * len(HOSTILE)
+    assert sent == 32 * len(HOSTILE)
     assert sent >= 1_000
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.factories import make_hub, make_user
+from hubs.models import Business, Hub, Industry
+from tests.factories import make_business, make_hub, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,7 @@ REDIS_DOWN = {
         "LOCATION": "redis://127.0.0.1:1/0",
     },
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 PASSPHRASE = "correct horse battery staple 42"
 
@@ -48,6 +50,18 @@ def test_public_pages_answer_200_uncached_and_log_once_when_redis_is_down(
     assert "Boats and sails." in responses[3].content.decode()
     warnings = [r.getMessage() for r in caplog.records if r.name == "hubs.pagecache"]
     assert warnings == ["The cache is unreachable; pages are served uncached until it is back."]
+
+
+def test_home_and_business_list_give_exact_counts_when_redis_is_down(client, redis_down):
+    client.get(reverse("hubs:home"))
+    make_business(name="Listed While Redis Is Down", industry=Industry.objects.get(code="339920"))
+
+    home = client.get(reverse("hubs:home")).content.decode()
+    directory = client.get(reverse("hubs:business_list")).content.decode()
+
+    assert f"<strong>{Business.objects.count():,}</strong> businesses" in home
+    assert f"<strong>{Hub.objects.approved().count():,}</strong> hubs" in home
+    assert f'<h2 id="list-heading">{Business.objects.count()} businesses</h2>' in directory
 
 
 def test_a_write_still_saves_when_redis_is_down(redis_down):

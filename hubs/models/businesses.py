@@ -101,6 +101,13 @@ class Business(Located):
             ),
             # The business directory, A to Z: its first page read in name order.
             models.Index(fields=["name"], name="business_name"),
+            # A private business is boxed at its town's centre (BusinessQuerySet.public_box_q):
+            # without this, every read "near a place" scans the whole table for them.
+            models.Index(
+                fields=["town_latitude", "town_longitude"],
+                condition=models.Q(location_public=False),
+                name="business_private_town_latlng",
+            ),
         ]
 
     def __str__(self):

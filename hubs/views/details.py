@@ -1,15 +1,20 @@
 """The public page of each hub, industry, region and business, with what a shared link shows of
 it (Open Graph tags, schema.org data)."""
 
+import math
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hubs import builder, claims, queries
-from hubs.forms import remembered_unit
+from hubs.forms import chosen_unit, remembered_unit
 from hubs.models import (
     Business,
     BusinessRedirect,
@@ -18,12 +23,13 @@ from hubs.models import (
     Industry,
     Region,
 )
-from hubs.pagecache import cache_for_visitors
+from hubs.pagecache import cache_for_visitors, shared_fragments
 from hubs.views.maps import business_map_points, map_points
 from hubs.views.public import PAGE_SIZE
 
 RESOURCE_RADIUS_KM = 200
 COMPLEMENT_RADIUS_KM = 500
+UPCOMING_MEETINGS = 5
 
 
 def _meta(request, obj, *, title, description, image=None, kind="website"):
@@ -138,15 +144,50 @@ def _visitor_memberships(request, hub):
 @require_GET
 @cache_for_visitors()
 def hub_detail(request, slug):
+    page = shared_fragments(
+        request,
+        name=f"hub:{slug}:{chosen_unit(request)}",
+        build=lambda: _hub_page(request, slug),
+    )
+    if page is None:  # A hub merged into another keeps its old address.
+        merged = get_object_or_404(HubRedirect.objects.select_related("hub"), old_slug=slug)
+        return HttpResponsePermanentRedirect(merged.hub.get_absolute_url())
+    hub = page["hub"]
+    mine, is_organizer = _visitor_memberships(request, hub)
+    shared = page["shared"] or _hub_shared(request, hub)[0]
+    context = {
+        "hub": hub,
+        "sections": shared["sections"],
+        "next_step": shared["next_step"],
+        "my_memberships": [m for m in mine if not m.is_left and not m.is_removed],
+        "my_removals": [m for m in mine if m.is_removed],
+        "is_organizer": is_organizer,
+    }
+    return render(request, "hubs/hub_detail.html", context)
+
+
+def _hub_page(request, slug):
+    """The hub and the parts of its page every visitor sees alike, with the seconds they hold;
+    None if no hub has the address. A hub not approved yet is shown to its organizers only:
+    its parts are built once the visitor is known to be one, and not kept."""
     hub = (
         queries.with_meetings_held(claims.with_owner_on_site(Hub.objects.filter(slug=slug)))
         .select_related("industry", "region", "region__parent", "region__parent__parent")
         .first()
     )
-    if hub is None:  # A hub merged into another keeps its old address.
-        merged = get_object_or_404(HubRedirect.objects.select_related("hub"), old_slug=slug)
-        return HttpResponsePermanentRedirect(merged.hub.get_absolute_url())
-    mine, is_organizer = _visitor_memberships(request, hub)
+    if hub is None:
+        return None, 0
+    if not hub.is_approved:
+        return {"hub": hub, "shared": None}, 0
+    shared, seconds = _hub_shared(request, hub)
+    return {"hub": hub, "shared": shared}, seconds
+
+
+def _hub_shared(request, hub):
+    """The parts of the hub's page every visitor sees alike, rendered, with the builder's next
+    step (shown to organizers only), and the seconds they hold: until a meeting shown ends
+    (it leaves the list and counts as held)."""
+    unit = remembered_unit(request, hub.region.country_code if hub.region else "")
     members = queries.hub_members(hub)
     partners = list(hub.partners.filter(resource__pending_review=False).select_related("resource"))
     mentions = list(hub.mentions.all())
@@ -157,11 +198,11 @@ def hub_detail(request, slug):
         mention_count=len(mentions),
         meetings_held=hub.meetings_held,
     )
-    meetings = queries.upcoming_meetings(hub)
+    meetings = queries.upcoming_meetings(hub, limit=UPCOMING_MEETINGS)
     context = {
+        "request": request,  # For absolute links only: nothing of the visitor's own.
         "hub": hub,
         "members": members,
-        "organizers": [m for m in members if m.is_organizer],
         "network": builder.network(members),
         "secondary_industries": list(hub.secondary_industries.all()),
         "partners": partners,
@@ -169,16 +210,29 @@ def hub_detail(request, slug):
         "updates": list(hub.updates.all()[:10]),
         "meetings": meetings,
         "steps": steps,
-        "next_step": builder.next_step(steps),
-        "my_memberships": [m for m in mine if not m.is_left and not m.is_removed],
-        "my_removals": [m for m in mine if m.is_removed],
-        "is_organizer": is_organizer,
         **_around_hub(hub),
-        "unit": remembered_unit(request, hub.region.country_code if hub.region else ""),
+        "unit": unit,
         "map_points": map_points([hub]),
         **_hub_sharing(request, hub, members, meetings),
     }
-    return render(request, "hubs/hub_detail.html", context)
+    sections = {
+        part: render_to_string(f"hubs/hub_detail.html#{part}", context)
+        for part in ("head", "intro", "story", "steps", "network", "aside")
+    }
+    shared = {"sections": sections, "next_step": builder.next_step(steps)}
+    return shared, _seconds_until_meetings_change(meetings)
+
+
+def _seconds_until_meetings_change(meetings):
+    """Seconds until the list of upcoming meetings, or the count of those held, changes with no
+    write: when the first shown meeting ends. A meeting not shown starts after the last shown
+    one (the list is full), so it cannot end before that start."""
+    moments = [m.ends_at for m in meetings]
+    if len(meetings) == UPCOMING_MEETINGS:
+        moments.append(meetings[-1].starts_at)
+    if not moments:
+        return settings.FRAGMENT_CACHE_SECONDS
+    return max(0, math.ceil((min(moments) - timezone.now()).total_seconds()))
 
 
 def _around_hub(hub):
@@ -189,7 +243,7 @@ def _around_hub(hub):
     point = {"lat": hub.latitude, "lng": hub.longitude}
     return {
         "resources": queries.resources_near(radius_km=RESOURCE_RADIUS_KM, **point),
-        "complementary": queries.complementary_hubs_near(
+        "complementary": queries.complementary_hubs_around(
             industry=hub.industry, radius_km=COMPLEMENT_RADIUS_KM, **point
         ),
     }

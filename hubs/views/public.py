@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
-from hubs import geo, queries, services, vocabulary
-from hubs.api import GeoJSONParams, hub_features
+from hubs import figures, geo, queries, services, vocabulary
+from hubs.api import GeoJSONParams, row_features
 from hubs.cors import open_to_any_origin
 from hubs.filters import NEAREST_AT_LEAST, BusinessFilter, HubFilter
 from hubs.forms import RADIUS_CHOICES, UNIT_COOKIE, SearchForm, remembered_unit
-from hubs.models import Business, Hub, Industry, Region
+from hubs.models import Business, Industry, Region
 from hubs.pagecache import cache_for_visitors
 from hubs.views.maps import map_points
 
@@ -38,15 +38,14 @@ def _unit(request, form, resolution):
 @cache_for_visitors()
 def home(request):
     top_hubs = queries.public_hubs().order_by("-member_count")[:HOME_MAP_LIMIT]
-    figures = {
-        "hubs": Hub.objects.approved().count(),
-        "businesses": Business.objects.count(),
-        "industries": Industry.objects.count(),
-    }
     return render(
         request,
         "hubs/home.html",
-        {"form": SearchForm(), "map_points": map_points(top_hubs), "figures": figures},
+        {
+            "form": SearchForm(),
+            "map_points": map_points(top_hubs),
+            "figures": figures.directory_figures(),
+        },
     )
 
 
@@ -170,9 +169,21 @@ def region_list(request):
 @cache_for_visitors(reads=BUSINESS_LIST_PARAMS)
 def business_list(request):
     queryset = Business.objects.select_related("industry", "region").order_by("name")
-    business_filter = BusinessFilter(request.GET, queryset=queryset)
-    page = Paginator(business_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "hubs/business_list.html", {"filter": business_filter, "page": page})
+    business_filter = BusinessFilter(request.GET, queryset=queryset, request=request)
+    paginator = Paginator(business_filter.qs, PAGE_SIZE)
+    if business_filter.lists_everything:
+        # Every business: the total is counted once per directory version, not on each page.
+        paginator.count = figures.directory_figures("businesses")["businesses"]
+    page = paginator.get_page(request.GET.get("page"))
+    unit = business_filter.unit
+    business_filter.form["within"].label = f"Within ({unit})"
+    context = {
+        "filter": business_filter,
+        "page": page,
+        "unit": unit,
+        "nearest_at_least": NEAREST_AT_LEAST,
+    }
+    return render(request, "hubs/business_list.html", context)
 
 
 @require_GET
@@ -197,7 +208,7 @@ def hubs_geojson(request):
     params = GeoJSONParams.from_query(request.GET)
     if params.error:
         return JsonResponse(params.error, status=400)
-    features = hub_features(params.hubs(), request)
+    features = row_features(params.hubs(), request)
     return JsonResponse(
         {"type": "FeatureCollection", "features": features},
         content_type="application/geo+json",

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from hubs import geo, vocabulary
+from hubs import api, geo, opendata, vocabulary
 from hubs.models import Hub, Stage
 from tests.factories import make_hub, make_industry, make_membership, make_region
 
@@ -241,3 +241,36 @@ def test_geojson_costs_a_fixed_number_of_queries(client, kites, django_assert_ma
 
     assert len(found) == 24
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_geojson_nearest_of_few_hubs_is_one_ordered_read(client, kites, django_assert_num_queries):
+    vocabulary.vocabulary()
+    query = {"industry": "kite-making", "lat": "-44.9", "lng": "-140"}
+
+    # How many hubs match (at most api.FEW_HUBS + 1 read), then all of them nearest first: not
+    # the five widening boxes of ``nearest``.
+    with django_assert_num_queries(2):
+        found = features(client.get(GEOJSON, query))
+
+    assert names(found) == ["Kite Hub A", "Kite Hub B", "Kite Hub C", "Kite Hub D"]
+
+
+def test_geojson_nearest_past_few_hubs_widens_to_the_same_features(client, monkeypatch):
+    query = {"industry": "339920", "near": "Ogden, UT", "limit": "1"}
+    sorted_whole = features(client.get(GEOJSON, query))
+    monkeypatch.setattr(api, "FEW_HUBS", 1)
+
+    widened = features(client.get(GEOJSON, query))
+
+    assert names(widened) == ["Ogden Outdoor Products"]
+    assert widened == sorted_whole
+
+
+def test_geojson_coverage_is_the_open_data_cell_of_each_online_hub(client):
+    hubs = Hub.objects.approved().online().prefetch_related("covered_regions").order_by("name")
+    expected = [opendata.coverage_cell(hub).split(";") for hub in hubs]
+
+    found = features(client.get(GEOJSON, {"mode": "online", "limit": "500"}))
+
+    assert [feature["properties"]["coverage"] for feature in found] == expected
+    assert any(len(coverage) > 1 for coverage in expected)  # the order of several is compared

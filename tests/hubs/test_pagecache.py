@@ -1,19 +1,34 @@
 """Whole public pages are cached for anonymous visitors, and any change to the directory makes
 them stale at once."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from hubs.models import Meeting, Membership, Region, Update
 from hubs.pagecache import _page_key
-from tests.factories import make_hub, make_membership, make_user
+from hubs.views.details import _seconds_until_meetings_change
+from tests.factories import (
+    make_business,
+    make_hub,
+    make_membership,
+    make_region,
+    make_resource,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_anonymous_page_is_served_from_the_cache_without_queries(client, django_assert_num_queries):
+def test_anonymous_page_is_served_from_the_cache_without_queries(
+    client, django_assert_num_queries, settings
+):
+    settings.FRAGMENT_CACHE_SECONDS = 0  # So only a whole cached page costs no query.
     hub = make_hub(description="First words.")
     client.get(hub.get_absolute_url())
 
@@ -92,7 +107,10 @@ def test_unknown_query_parameters_add_no_cache_entry(client):
     assert _page_entries() == 1
 
 
-def test_an_invalid_unit_cookie_shares_the_page_of_no_cookie(client, django_assert_num_queries):
+def test_an_invalid_unit_cookie_shares_the_page_of_no_cookie(
+    client, django_assert_num_queries, settings
+):
+    settings.FRAGMENT_CACHE_SECONDS = 0  # So only a whole cached page costs no query.
     hub = make_hub()
     client.get(hub.get_absolute_url())
 
@@ -273,7 +291,8 @@ def test_page_keys_ignore_headers_the_pages_do_not_read():
     assert _key("/hubs/", HTTP_COOKIE="sessionid=abc; csrftoken=def") == plain
 
 
-def test_a_visitor_with_a_message_waiting_gets_a_fresh_page_and_stores_none(client):
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page_and_stores_none(client, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0  # Parts kept for every visitor would cost no query.
     hub = make_hub(description="First words.")
     client.get(hub.get_absolute_url())
     client.cookies["messages"] = "anything"
@@ -317,3 +336,118 @@ def test_a_page_without_a_query_is_kept_at_once(client):
     client.get(hub.get_absolute_url())
 
     assert _page_entries() == 1
+
+
+# The parts of a hub's page every visitor sees alike are kept for signed-in visitors too
+# (hubs.pagecache.shared_fragments); what is one visitor's own is built for each request.
+
+
+def _organizer_of(hub):
+    user = make_user()
+    business = make_business(industry=hub.industry)
+    business.owners.add(user)
+    make_membership(hub=hub, business=business, role=Membership.Role.ORGANIZER)
+    hub.refresh_member_count()
+    return user
+
+
+def test_hub_page_parts_kept_for_an_organizer_never_show_another_visitor_its_tools(client):
+    hub = make_hub(description="Shared words.")
+    client.force_login(_organizer_of(hub))
+    organizers_page = client.get(hub.get_absolute_url()).content.decode()
+    client.force_login(make_user())
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(hub.get_absolute_url()).content.decode()
+
+    assert "Manage the hub" in organizers_page
+    assert "Next for the organizers:" in organizers_page
+    assert "Manage the hub" not in page
+    assert "Next for the organizers:" not in page
+    assert '<a class="button primary" href="/hubs/' + hub.slug + '/join/">Ask to join</a>' in page
+    # The description, its three sharing tags and the schema.org data.
+    assert page.count("Shared words.") == organizers_page.count("Shared words.") == 5
+    # The session, the user and the visitor's own memberships: the rest was kept.
+    assert len(queries) == 3
+
+
+def test_hub_page_parts_kept_for_a_visitor_show_an_organizer_its_tools(client):
+    hub = make_hub()
+    organizer = _organizer_of(hub)
+    client.force_login(make_user())
+    client.get(hub.get_absolute_url())
+    client.force_login(organizer)
+
+    page = client.get(hub.get_absolute_url()).content.decode()
+
+    assert "Manage the hub" in page
+    assert "Next for the organizers:</strong> Start the conversation." in page
+    assert "Ask to join" not in page
+
+
+def test_hub_page_parts_show_a_write_at_once(client):
+    hub = make_hub()
+    client.force_login(make_user())
+    client.get(hub.get_absolute_url())
+
+    Update.objects.create(hub=hub, title="Fair on Friday", body="Come.")
+    page = client.get(hub.get_absolute_url()).content.decode()
+
+    assert "<h3>Fair on Friday</h3>" in page
+
+
+def test_hub_page_parts_are_kept_apart_for_each_unit(client):
+    hub = make_hub(region=make_region(kind=Region.Kind.COUNTRY, code="US"))
+    make_resource(name="Chamber Nearby", latitude=hub.latitude + 0.1, longitude=hub.longitude)
+    client.force_login(make_user())
+    in_miles = client.get(hub.get_absolute_url()).content.decode()
+
+    client.cookies["unit"] = "km"
+    in_km = client.get(hub.get_absolute_url()).content.decode()
+
+    assert "Chamber of commerce · Testville · 6.9 mi" in in_miles
+    assert "Chamber of commerce · Testville · 11.1 km" in in_km
+
+
+def test_hub_page_parts_are_built_every_time_when_the_cache_is_off(client, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    hub = make_hub()
+    client.force_login(make_user())
+    client.get(hub.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(hub.get_absolute_url())
+
+    assert len(queries) == 12
+    assert _fragment_entries() == 0
+
+
+def _fragment_entries():
+    from django.core.cache import caches
+
+    return len(caches["fragments"]._cache)
+
+
+def _meeting(starts_in_hours, hours=2):
+    starts_at = timezone.now() + timedelta(hours=starts_in_hours)
+    return Meeting(starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours))
+
+
+def test_hub_page_parts_hold_until_the_first_meeting_shown_ends():
+    meetings = [_meeting(-1), _meeting(5)]  # The first started an hour ago, ends in one.
+
+    assert 3595 < _seconds_until_meetings_change(meetings) <= 3600
+
+
+def test_hub_page_parts_hold_until_the_last_of_a_full_list_starts():
+    # Five long meetings shown, the last starting in 4.5 h: one not shown starts after it and
+    # may be short, so it may end (and count as held) soon after 4.5 h, before any shown one.
+    meetings = [_meeting(h, hours=48) for h in (1, 2, 3, 4, 4.5)]
+
+    assert 4.5 * 3600 - 5 < _seconds_until_meetings_change(meetings) <= 4.5 * 3600
+
+
+def test_hub_page_parts_without_meetings_hold_as_long_as_the_setting_says(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 120
+
+    assert _seconds_until_meetings_change([]) == 120

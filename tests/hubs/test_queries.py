@@ -290,6 +290,26 @@ def test_complementary_hubs_near_finds_hubs_of_complementary_industries(compleme
     assert names(found) == ["B Nearer", "B Near"]
 
 
+def test_complementary_hubs_around_finds_what_complementary_hubs_near_finds(complements):
+    a, b, c = complements
+    make_hub(name="B Near", industry=b, latitude=-45.5)
+    make_hub(name="B Nearer", industry=b, latitude=-45.1)
+    make_hub(name="B Tied", industry=b, latitude=-45.1)
+    make_hub(name="B Far", industry=b, latitude=-55.0)
+    make_hub(name="B Pending", industry=b, status=Hub.Status.PENDING)
+    make_hub(name="C Hub", industry=c)
+    point = {"lat": -45.0, "lng": -140.0, "radius_km": 300}
+
+    found = queries.complementary_hubs_around(industry=a, **point, limit=2)
+
+    assert names(found) == ["B Nearer", "B Tied"]
+    assert found == queries.complementary_hubs_near(industry=a, **point, limit=2)
+    assert [(h.industry.title, round(h.distance_km, 3)) for h in found] == [
+        (b.title, 11.12),
+        (b.title, 11.12),
+    ]
+
+
 def test_complementary_hubs_near_is_symmetric(complements):
     a, b, _ = complements
     make_hub(name="A Hub", industry=a)

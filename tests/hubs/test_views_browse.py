@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hubs import geo
-from hubs.models import Hub, Industry, Meeting, Membership, Region, Stage
+from hubs.models import Business, Hub, Industry, Meeting, Membership, Region, Stage
 from tests.factories import (
     make_business,
     make_hub,
@@ -454,6 +454,98 @@ def test_business_list_filters_by_industry_and_text(client, lutes):
 
 def section_of_list(response):
     return body(response).split('<ul class="plain-list">')[1].split("</ul>")[0]
+
+
+BUSINESS_LIST = reverse("hubs:business_list")
+
+
+def business_names(response):
+    return [item.split(" Violin Making")[0] for item in list_items(section_of_list(response))]
+
+
+@pytest.fixture
+def violins(testland):
+    """Thirty violin makers due south of (-45, -140), one every 0.1° (11.12 km), and two home
+    workshops: one whose home is at the point but whose town is 556 km away, one whose home is
+    far but whose town is at the point."""
+    industry = make_industry(code="97", title="Violin Making", slug="violin-making")
+    for n in range(30):
+        make_business(
+            name=f"Violins {n:02d}",
+            industry=industry,
+            region=testland["capital"],
+            latitude=-45.0 - n / 10,
+            longitude=-140.0,
+        )
+    make_business(
+        name="Home Workshop Far Town", industry=industry, region=testland["capital"],
+        latitude=-45.0, longitude=-140.0, town_latitude=-50.0, town_longitude=-140.0,
+        location_public=False,
+    )  # fmt: skip
+    make_business(
+        name="Home Workshop Near Town", industry=industry, region=testland["capital"],
+        latitude=-50.0, longitude=-140.0, town_latitude=-45.05, town_longitude=-140.0,
+        location_public=False,
+    )  # fmt: skip
+    return industry
+
+
+def test_business_list_near_a_place_counts_only_the_smallest_distance_holding_twenty(
+    client, violins
+):
+    # 20 businesses need 200 km: of the offered distances, 300 km is the first; it holds the
+    # 27 within 289 km and the home workshop measured at its town (5.6 km), not its home.
+    response = client.get(BUSINESS_LIST, {"near": "-45, -140"})
+
+    assert heading(response, "list-heading") == "28 businesses"
+    assert business_names(response)[:4] == [
+        "Violins 00", "Home Workshop Near Town", "Violins 01", "Violins 02",
+    ]  # fmt: skip
+    assert response.context["filter"].automatic_within == 300
+    assert re.search(
+        r'id="automatic-within">Within 300 km of ([^<]+): the smallest distance '
+        r"that holds at least 20 businesses",
+        body(response),
+    )
+    assert "Home Workshop Far Town" not in body(response)
+
+
+def test_business_list_a_chosen_distance_counts_only_within_it(client, violins):
+    client.cookies["unit"] = "mi"  # 25 mi is 40.2 km: 0, 11.1, 22.2 and 33.4 km, and the town
+
+    response = client.get(BUSINESS_LIST, {"near": "-45, -140", "within": "25"})
+
+    assert heading(response, "list-heading") == "5 businesses"
+    assert business_names(response) == [
+        "Violins 00", "Home Workshop Near Town", "Violins 01", "Violins 02", "Violins 03",
+    ]  # fmt: skip
+    assert response.context["filter"].automatic_within is None
+    assert 'id="automatic-within"' not in body(response)
+    assert '<label for="id_within">Within (mi)</label>' in body(response)
+
+
+def test_business_list_a_distance_without_a_place_is_reported(client, violins):
+    response = client.get(BUSINESS_LIST, {"within": "50"})
+
+    assert response.context["filter"].form.errors == {
+        "within": ["A distance needs a place: type one in “Near”."]
+    }
+
+
+def test_business_list_without_filters_counts_the_directory_once_per_version(
+    client, violins, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(BUSINESS_LIST)
+
+    with django_assert_num_queries(3):  # the industry and region choices, the first page
+        response = client.get(BUSINESS_LIST)
+    assert heading(response, "list-heading") == f"{Business.objects.count()} businesses"
+    make_business(name="Violins Newly Listed", industry=violins)
+
+    response = client.get(BUSINESS_LIST)
+
+    assert heading(response, "list-heading") == f"{Business.objects.count()} businesses"
 
 
 def test_business_detail_shows_a_public_address(client):

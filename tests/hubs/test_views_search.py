@@ -49,6 +49,38 @@ def test_home_shows_the_figures_and_the_search_form(client):
     assert 'name="industry"' in html and 'name="near"' in html
 
 
+def home_figures(response):
+    return list_items(
+        section(response, "figures-heading").split('<ul class="figures">')[1].split("</ul>")[0]
+    )
+
+
+def test_home_figures_are_counted_again_after_a_save(client):
+    before = home_figures(client.get(reverse("hubs:home")))
+    industry = Industry.objects.get(code="339920")
+    make_business(name="Newly Listed", industry=industry)
+    make_hub(name="Newly Approved", industry=industry)
+
+    after = home_figures(client.get(reverse("hubs:home")))
+
+    assert after == [
+        f"{Hub.objects.approved().count():,} hubs",
+        f"{Business.objects.count():,} businesses",
+        f"{Industry.objects.count():,} industries",
+    ]
+    assert after != before
+
+
+def test_home_figures_are_counted_once_per_directory_version(
+    client, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(reverse("hubs:home"))
+
+    with django_assert_num_queries(1):  # the map's hubs; the figures are kept
+        client.get(reverse("hubs:home"))
+
+
 def test_search_lists_ogden_outdoor_products_first_with_its_distance(client, ogden):
     provo = Hub.objects.get(name="Provo Outdoor Gear Makers")
     ogden_hub = Hub.objects.get(name="Ogden Outdoor Products")
