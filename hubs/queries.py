@@ -330,16 +330,14 @@ def businesses_to_invite(*, hub: Hub, radius_km: float, limit: int = 30) -> list
 
 def resources_near(*, lat: float, lng: float, radius_km: float, limit: int = 6) -> list[Resource]:
     """Local resources within ``radius_km``, nearest first (none still awaiting review)."""
-    resources = Resource.objects.reviewed().select_related("region")
+    resources = Resource.objects.reviewed()
     return list(resources.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
 def hub_members(hub: Hub) -> list[Membership]:
     """Active memberships of the hub, organizers first, with their businesses."""
     return list(
-        hub.memberships.active()
-        .select_related("business", "business__industry")
-        .order_by("-role", "business__name")
+        hub.memberships.active().select_related("business").order_by("-role", "business__name")
     )
 
 
