@@ -58,10 +58,10 @@ def _schema():
 
 def _search(lat, lng, industry):
     """What the search page lists: the first page within its radius, else the nearest anywhere."""
-    page, nearest_anywhere, _online = queries.search_hubs(
+    found = queries.search_hubs(
         industry=industry, lat=lat, lng=lng, radius_km=settings.HUB_NEAR_RADIUS_KM
     )
-    return list(page.object_list) or nearest_anywhere
+    return list(found.page.object_list) or found.nearest_anywhere
 
 
 def _brute_force(lat, lng, industry):

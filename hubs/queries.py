@@ -3,11 +3,12 @@
 Where rows lie (distance, box, radius, nearest) is asked of their QuerySet: see
 ``hubs.models.base.LocatedQuerySet``."""
 
+import copy
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import (
     Count,
     Exists,
@@ -23,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hubs import tallies
 from hubs.models import (
     Business,
     BusinessQuerySet,
@@ -36,10 +38,13 @@ from hubs.models import (
     Resource,
 )
 from hubs.models.meetings import MAX_DURATION_HOURS
+from hubs.paginators import FirstPageFirstPaginator
 
 SEARCH_PAGE_SIZE = 20
 NEAREST_ANYWHERE = 5
 ONLINE_GROUP_SIZE = 10
+NAMED_LIMIT = 5
+COMPLEMENTARY_LIMIT = 6
 # An online hub's coverage as its label reads it ("Ontario, CA"): one query for a list.
 COVERAGE = Prefetch("covered_regions", queryset=Region.objects.select_related("parent"))
 
@@ -105,11 +110,18 @@ def hubs_of_industry(industry: Industry | None, *, related: Iterable[Industry] =
 
 class HubSearch(NamedTuple):
     """A search's page of hubs that meet in person within the radius, when it is empty the
-    nearest ones anywhere, and the online hubs whose coverage holds the searched place."""
+    nearest ones anywhere, the online hubs whose coverage holds the searched place, hubs named
+    like the typed words, and hubs of complementary industries nearby."""
 
     page: Page
     nearest_anywhere: list[Hub]
     online: list[Hub]
+    named: list[Hub] = []
+    complementary: list[Hub] = []
+
+
+# A hub's primary key, and its distance from the searched point (None where none is shown).
+Keyed = tuple[int, float | None]
 
 
 def with_coverage(hubs: list[Hub]) -> list[Hub]:
@@ -119,14 +131,42 @@ def with_coverage(hubs: list[Hub]) -> list[Hub]:
     return hubs
 
 
+def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
+    """Each section's hubs as its cards show them (industry, region, next meeting, an online
+    hub's coverage, the distance), in the section's order, from one read of all of them (and
+    one of the coverage if any meets online); a hub approved no longer is left out.
+
+    A page's sections first find their hubs' keys in light reads; the rows are read here once.
+    """
+    listed = [list(section) for section in sections]
+    keys = {pk for section in listed for pk, _ in section}
+    if not keys:
+        return [[] for _ in listed]
+    found = with_coverage(list(with_next_meeting(public_hubs()).filter(pk__in=keys).order_by()))
+    by_pk, used = {hub.pk: hub for hub in found}, set()
+    cards = []
+    for section in listed:
+        hubs = []
+        for pk, distance_km in section:
+            if pk not in by_pk:
+                continue
+            # A hub shown in two sections (named and online) gets a card in each.
+            hub = copy.copy(by_pk[pk]) if pk in used else by_pk[pk]
+            used.add(pk)
+            if distance_km is not None:
+                hub.distance_km = distance_km
+            hubs.append(hub)
+        cards.append(hubs)
+    return cards
+
+
 def online_hubs_covering(
     hubs: HubQuerySet, *, country: str, admin1: str = "", limit: int = ONLINE_GROUP_SIZE
-) -> list[Hub]:
-    """Online hubs among ``hubs`` whose coverage holds a place of ``country`` (and state
-    ``admin1``), most members first, with their coverage: two queries at most."""
-    covering = hubs.covering(country=country, admin1=admin1)
-    ordered = covering.prefetch_related(COVERAGE)
-    return list(ordered.order_by("-member_count", "name")[:limit])
+) -> list[Keyed]:
+    """The keys of the online hubs among ``hubs`` whose coverage holds a place of ``country``
+    (and state ``admin1``), most members first (no distance: an online hub's is not shown)."""
+    covering = hubs.covering(country=country, admin1=admin1).order_by("-member_count", "name")
+    return [(pk, None) for pk in covering.values_list("pk", flat=True)[:limit]]
 
 
 def search_hubs(
@@ -139,34 +179,82 @@ def search_hubs(
     page_number: str | int | None = 1,
     country: str = "",
     admin1: str = "",
+    named: str = "",
+    complements_within_km: float = 0,
 ) -> HubSearch:
     """What the search page lists: hubs of the industry that meet in person within the radius,
-    nearest first, a page at a time, and with none there the nearest ones anywhere; and, in a
-    group of their own, the online hubs of the industry whose coverage holds the place (of
-    ``country`` and state ``admin1``)."""
-    hubs = with_next_meeting(hubs_of_industry(industry, related=related))
-    online = online_hubs_covering(hubs, country=country, admin1=admin1)
+    nearest first, a page at a time, and with none there the nearest ones anywhere; in a group
+    of their own, the online hubs of the industry whose coverage holds the place (of
+    ``country`` and state ``admin1``); hubs ``named`` like the typed words; and, given
+    ``complements_within_km``, hubs of complementary industries that near.
+
+    Each list first reads only its hubs' keys and distances; their cards are read once for all.
+    """
+    hubs = hubs_of_industry(industry, related=related)
+    lineage = [industry, *related]
+    online: list[Keyed] = []
+    if tallies.approved_hubs(lineage, mode=Hub.Mode.ONLINE) != 0:
+        online = online_hubs_covering(hubs, country=country, admin1=admin1)
     in_person = hubs.in_person()
-    within = in_person.within_radius(lat=lat, lng=lng, radius_km=radius_km)
-    page = Paginator(within, SEARCH_PAGE_SIZE).get_page(page_number)
-    if page.paginator.count:
-        return HubSearch(page, [], online)
-    nearest = in_person.nearest(lat=lat, lng=lng, limit=NEAREST_ANYWHERE, empty_within_km=radius_km)
-    return HubSearch(page, nearest, online)
+    meeting_in_person = tallies.approved_hubs(lineage, mode=Hub.Mode.IN_PERSON)
+    if meeting_in_person == 0:  # No read could find one: an empty page, no nearest.
+        within: Any = []
+    else:
+        within = in_person.within_radius(lat=lat, lng=lng, radius_km=radius_km).keyed()
+    page = FirstPageFirstPaginator(within, SEARCH_PAGE_SIZE).get_page(page_number)
+    nearest: list[Keyed] = []
+    if not page.paginator.count and meeting_in_person != 0:
+        nearest = in_person.nearest_keys(
+            lat=lat,
+            lng=lng,
+            limit=NEAREST_ANYWHERE,
+            empty_within_km=radius_km,
+            rows_at_most=meeting_in_person,
+        )
+    listed = [pk for pk, _ in page.object_list]
+    named_keys = _named_keys(named, lat=lat, lng=lng, exclude=listed)
+    complementary = (
+        _complementary(industry, searched=related)
+        .in_person()
+        .within_radius(lat=lat, lng=lng, radius_km=complements_within_km)
+        .keyed()[:COMPLEMENTARY_LIMIT]
+        if industry and complements_within_km
+        else []
+    )
+    cards = hub_cards(page.object_list, nearest, online, named_keys, complementary)
+    page.object_list = cards[0]
+    return HubSearch(page, *cards[1:])
 
 
-def hubs_named(
-    text: str, *, lat: float, lng: float, exclude: Iterable[Hub] = (), limit: int = 5
-) -> list[Hub]:
-    """Approved hubs whose name holds every word typed ("robotics" finds Pittsburgh Robotics,
-    whatever NAICS code the word maps to), nearest first."""
+def _named(text: str) -> HubQuerySet | None:
+    """Approved hubs whose name holds every word typed of more than two letters, or None if
+    no word is that long."""
     typed = [w for w in text.split() if len(w) > 2][:6]
     if not typed:
-        return []
-    named = with_next_meeting(public_hubs()).exclude(pk__in=[h.pk for h in exclude])
+        return None
+    named = public_hubs()
     for word in typed:
         named = named.filter(name__icontains=word)
-    return list(named.nearest_first(lat=lat, lng=lng)[:limit])
+    return named
+
+
+def _named_keys(
+    text: str, *, lat: float, lng: float, exclude: Iterable[int] = (), limit: int = NAMED_LIMIT
+) -> list[Keyed]:
+    named = _named(text)
+    if named is None:
+        return []
+    nearest = named.exclude(pk__in=list(exclude)).nearest_first(lat=lat, lng=lng)
+    return list(nearest.keyed()[:limit])
+
+
+def _complementary(industry: Industry, *, searched: Iterable[Industry] = ()) -> HubQuerySet:
+    """Approved hubs of industries complementary to ``industry``, leaving out the
+    ``searched`` industries."""
+    complements = Industry.objects.filter(complements=industry).exclude(
+        pk__in=[i.pk for i in searched]
+    )
+    return public_hubs().filter(industry__in=complements)
 
 
 def complementary_hubs_near(
@@ -175,15 +263,12 @@ def complementary_hubs_near(
     lat: float,
     lng: float,
     radius_km: float,
-    limit: int = 6,
+    limit: int = COMPLEMENTARY_LIMIT,
     searched: Iterable[Industry] = (),
 ) -> list[Hub]:
     """Approved hubs of industries complementary to ``industry``, nearest first, leaving out
     the ``searched`` industries, whose hubs the page lists already."""
-    complements = Industry.objects.filter(complements=industry).exclude(
-        pk__in=[i.pk for i in searched]
-    )
-    hubs = with_next_meeting(public_hubs().in_person()).filter(industry__in=complements)
+    hubs = with_next_meeting(_complementary(industry, searched=searched).in_person())
     return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
@@ -213,8 +298,9 @@ def unaffiliated_businesses_near(
     *, industry: Industry, lat: float, lng: float, radius_km: float, limit: int = 8
 ) -> list[Business]:
     """Businesses of the industry near the point that belong to no hub yet (measured, like
-    every read of businesses, to the point anyone may see)."""
-    businesses = _unaffiliated().filter(industry.lineage_q()).select_related("industry")
+    every read of businesses, to the point anyone may see), with what the search page shows of
+    them: name, town and distance."""
+    businesses = _unaffiliated().filter(industry.lineage_q()).only("name", "slug", "city")
     return list(businesses.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
@@ -244,16 +330,14 @@ def businesses_to_invite(*, hub: Hub, radius_km: float, limit: int = 30) -> list
 
 def resources_near(*, lat: float, lng: float, radius_km: float, limit: int = 6) -> list[Resource]:
     """Local resources within ``radius_km``, nearest first (none still awaiting review)."""
-    resources = Resource.objects.reviewed().select_related("region")
+    resources = Resource.objects.reviewed()
     return list(resources.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
 def hub_members(hub: Hub) -> list[Membership]:
     """Active memberships of the hub, organizers first, with their businesses."""
     return list(
-        hub.memberships.active()
-        .select_related("business", "business__industry")
-        .order_by("-role", "business__name")
+        hub.memberships.active().select_related("business").order_by("-role", "business__name")
     )
 
 

@@ -16,6 +16,8 @@ from hubs import geo
 # Radii tried in turn when looking for the nearest rows anywhere: each step reads only the
 # bounding box of its circle through the coordinate index; after the last, everything is read.
 WIDENING_RADII_KM = (50, 200, 800, 3200)
+# Rows few enough that measuring them all costs less than a box's read.
+READ_ALL_AT_MOST = 200
 
 
 def unique_slug(
@@ -121,6 +123,11 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
         key)."""
         return self.with_point().with_distance(lat=lat, lng=lng).order_by("distance_km", "pk")
 
+    def keyed(self) -> "models.QuerySet[M, tuple[Any, float]]":
+        """Only each row's primary key and ``distance_km`` (set by ``with_distance``): the
+        light first read of a list whose rows are then read once, in full."""
+        return self.values_list("pk", "distance_km")
+
     def within_box(self, *, lat: float, lng: float, radius_km: float) -> Self:
         """Rows inside the bounding box of the circle: a range read on the coordinate index
         (a row without a point is in no box)."""
@@ -128,11 +135,18 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
 
     def within_radius(self, *, lat: float, lng: float, radius_km: float) -> Self:
         """Rows within ``radius_km`` of the point, nearest first, with ``distance_km``."""
-        boxed = self.within_box(lat=lat, lng=lng, radius_km=radius_km)
-        return boxed.nearest_first(lat=lat, lng=lng).filter(distance_km__lte=radius_km)
+        # One filter for the box and the circle (each filter() copies the query): a row in the
+        # box has a point, so no test for one is needed.
+        measured = self.with_distance(lat=lat, lng=lng)
+        box = self.public_box_q(lat=lat, lng=lng, radius_km=radius_km)
+        within = measured.filter(box, distance_km__lte=radius_km)
+        return within.order_by("distance_km", "pk")
 
-    def nearest(self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0) -> list[M]:
-        """The ``limit`` rows nearest the point, widening the box until it holds enough.
+    def _widening(
+        self, *, lat: float, lng: float, limit: int, empty_within_km: float, keys: bool = False
+    ) -> Any:
+        """The ``limit`` rows nearest the point (or their ``keyed`` keys and distances), read
+        by widening the box until it holds enough.
 
         A row found within radius r is certain to be among the nearest only once ``limit`` rows
         lie within r, so each step keeps only rows inside its circle; the last reads everything.
@@ -141,10 +155,36 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
         for radius in WIDENING_RADII_KM:
             if radius <= empty_within_km:
                 continue  # Its circle holds no row: reading it would find fewer than ``limit``.
-            rows = list(self.within_radius(lat=lat, lng=lng, radius_km=radius)[:limit])
-            if len(rows) == limit:
-                return rows
-        return list(self.nearest_first(lat=lat, lng=lng)[:limit])
+            within = self.within_radius(lat=lat, lng=lng, radius_km=radius)
+            found = list((within.keyed() if keys else within)[:limit])
+            if len(found) == limit:
+                return found
+        everything = self.nearest_first(lat=lat, lng=lng)
+        return list((everything.keyed() if keys else everything)[:limit])
+
+    def nearest(self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0) -> list[M]:
+        """The ``limit`` rows nearest the point, nearest first, with ``distance_km``, widening
+        the box until it holds enough."""
+        return self._widening(lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km)
+
+    def nearest_keys(
+        self,
+        *,
+        lat: float,
+        lng: float,
+        limit: int,
+        empty_within_km: float = 0,
+        rows_at_most: int | None = None,
+    ) -> list[tuple[Any, float]]:
+        """The primary keys and distances of the ``limit`` rows nearest the point, nearest
+        first: each step of the widening box reads two columns, no joins, no annotation a
+        caller added for its pages. A caller that knows the rows number at most
+        ``rows_at_most``, and few, has them all measured in one read instead."""
+        if rows_at_most is not None and rows_at_most <= READ_ALL_AT_MOST:
+            return list(self.nearest_first(lat=lat, lng=lng).keyed()[:limit])
+        return self._widening(
+            lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km, keys=True
+        )
 
     def smallest_radius_holding(
         self, count: int, *, lat: float, lng: float, radii: Iterable[int]
@@ -164,6 +204,8 @@ class Located(models.Model):
 
     latitude = models.FloatField()
     longitude = models.FloatField()
+    # Kilometres from a searched point, on rows read through ``with_distance``.
+    distance_km: float | None
 
     objects = LocatedQuerySet.as_manager()
 

@@ -24,6 +24,8 @@ SEARCH_PARAMS = [*SearchForm.base_fields, "page"]
 HUB_LIST_PARAMS = [*HubFilter.base_filters, "page"]
 BUSINESS_LIST_PARAMS = [*BusinessFilter.base_filters, "page"]
 HOME_MAP_LIMIT = 500
+# Complementary hubs are looked for at least this far from a searched place.
+COMPLEMENTS_AT_LEAST_KM = 300
 
 
 def _unit(request, form, resolution):
@@ -75,13 +77,15 @@ def search(request):
     # A state or a country is searched as a whole: its own radius unless one is chosen.
     radius_km = form.radius_km(unit, place.radius_km or settings.HUB_NEAR_RADIUS_KM)
     point = {"lat": place.latitude, "lng": place.longitude}
-    page, nearest_anywhere, online = queries.search_hubs(
+    found = queries.search_hubs(
         industry=industry,
         related=related,
         radius_km=radius_km,
         page_number=request.GET.get("page"),
         country=place.country,
         admin1=place.admin1,
+        named=form.cleaned_data.get("industry_text", ""),
+        complements_within_km=max(radius_km, COMPLEMENTS_AT_LEAST_KM) if industry else 0,
         **point,
     )
     context = {
@@ -91,17 +95,14 @@ def search(request):
         "unit": unit,
         "radius_shown": round(geo.km_to_miles(radius_km) if unit == "mi" else radius_km),
         "radius_choices": RADIUS_CHOICES,
-        "page": page,
-        "nearest_anywhere": nearest_anywhere,
-        "online_hubs": online,
-        "map_points": map_points(page.object_list or nearest_anywhere),
+        "page": found.page,
+        "nearest_anywhere": found.nearest_anywhere,
+        "online_hubs": found.online,
+        "map_points": map_points(found.page.object_list or found.nearest_anywhere),
         "map_center": {**point, "label": place.label},
-        "named_hubs": queries.with_coverage(
-            queries.hubs_named(
-                form.cleaned_data.get("industry_text", ""), exclude=page.object_list, **point
-            )
-        ),
-        **(_around_industry(request, industry, related, point, radius_km) if industry else {}),
+        "named_hubs": found.named,
+        "complementary": found.complementary,
+        **(_around_industry(request, industry, point, radius_km) if industry else {}),
     }
     response = render(request, "hubs/search.html", context)
     if form.cleaned_data.get("unit"):
@@ -109,13 +110,10 @@ def search(request):
     return response
 
 
-def _around_industry(request, industry, related, point, radius_km):
-    """The search page's sections below the results: complementary hubs, businesses of the
-    industry in no hub yet, and the pooled "I'd join one" interest."""
+def _around_industry(request, industry, point, radius_km):
+    """The search page's sections below the results besides complementary hubs: businesses of
+    the industry in no hub yet, and the pooled "I'd join one" interest."""
     return {
-        "complementary": queries.complementary_hubs_near(
-            industry=industry, radius_km=max(radius_km, 300), searched=related, **point
-        ),
         "unaffiliated": queries.unaffiliated_businesses_near(
             industry=industry, radius_km=radius_km, **point
         ),

@@ -391,3 +391,19 @@ def test_region_hubs_and_businesses_include_two_levels_below():
         "Business in state",
     ]
     assert Business.objects.filter(region__in=[country, state, metro]).count() == 3
+
+
+@pytest.mark.parametrize("point", POINTS.values(), ids=POINTS.keys())
+def test_nearest_keys_of_few_rows_reads_them_all_at_once(
+    point, scattered, django_assert_num_queries
+):
+    lat, lng = point
+    hubs = queries.hubs_of_industry(scattered)
+    expected = brute_force(Hub.objects.filter(industry=scattered), lat, lng)[:5]
+
+    with django_assert_num_queries(1):
+        keys = hubs.nearest_keys(lat=lat, lng=lng, limit=5, rows_at_most=40)
+
+    assert [pk for pk, _ in keys] == [hub.pk for hub in expected]
+    for (_, distance_km), hub in zip(keys, expected, strict=True):
+        assert distance_km == pytest.approx(geo.haversine_km(lat, lng, *hub.point), abs=0.01)

@@ -1,0 +1,93 @@
+"""The approved hubs each industry has, by mode: counted once per directory version, so that a
+search skips reads that could only find nothing, and never hides a hub that exists."""
+
+import pytest
+from django.urls import reverse
+
+from hubs import tallies
+from hubs.models import Hub
+from tests.factories import make_hub, make_industry, make_online_hub
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("hubs:search")
+
+
+def test_tallies_count_approved_hubs_of_an_industry_and_those_beneath_it_by_mode():
+    sector = make_industry(code="991", title="Test Sector", slug="test-sector")
+    leaf = make_industry(code="991100", title="Test Leaf", slug="test-leaf", parent=sector)
+    make_hub(industry=sector)
+    make_hub(industry=leaf)
+    make_hub(industry=leaf, status=Hub.Status.PENDING)
+    make_online_hub(industry=leaf, worldwide=True)
+
+    assert tallies.approved_hubs([sector], mode=Hub.Mode.IN_PERSON) == 2
+    assert tallies.approved_hubs([leaf], mode=Hub.Mode.IN_PERSON) == 1
+    assert tallies.approved_hubs([leaf], mode=Hub.Mode.ONLINE) == 1
+    assert tallies.approved_hubs([make_industry()], mode=Hub.Mode.ONLINE) == 0
+
+
+def test_a_hub_approved_after_counting_is_counted_at_once():
+    industry = make_industry()
+    hub = make_hub(industry=industry, status=Hub.Status.PENDING)
+    assert tallies.approved_hubs([industry], mode=Hub.Mode.IN_PERSON) == 0
+
+    hub.status = Hub.Status.APPROVED
+    hub.save()
+
+    assert tallies.approved_hubs([industry], mode=Hub.Mode.IN_PERSON) == 1
+
+
+def test_tallies_are_unknown_when_the_cache_is_down(monkeypatch):
+    industry = make_industry()
+
+    def unreachable():
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tallies, "directory_version", unreachable)
+
+    assert tallies.approved_hubs([industry], mode=Hub.Mode.IN_PERSON) is None
+
+
+def test_search_of_an_industry_with_no_hub_skips_the_page_nearest_and_online_reads(
+    client, django_assert_num_queries
+):
+    industry = make_industry(title="Kite Weaving", slug="kite-weaving")
+    query = {"industry": industry.code, "near": "Ogden, UT"}
+    client.get(SEARCH, query)  # Counts the hubs once for this version of the directory.
+
+    # Hubs named like the typed text, complementary hubs, businesses in no hub, interest.
+    with django_assert_num_queries(4):
+        response = client.get(SEARCH, query)
+
+    assert "No kite weaving hub within 100 mi of Ogden, UT" in response.content.decode()
+    assert "The nearest ones anywhere" not in response.content.decode()
+
+
+def test_search_of_an_industry_with_one_far_hub_reads_it_at_once(client, django_assert_num_queries):
+    industry = make_industry(title="Kite Weaving", slug="kite-weaving")
+    make_hub(name="Far Kite Makers", industry=industry)
+    query = {"industry": industry.code, "near": "Ogden, UT"}
+    client.get(SEARCH, query)
+
+    # As above, and the page, the nearest hub (no widening box: one hub is read at once) and
+    # its card.
+    with django_assert_num_queries(7):
+        response = client.get(SEARCH, query)
+
+    assert "The nearest ones anywhere" in response.content.decode()
+    assert "Far Kite Makers" in response.content.decode()
+
+
+def test_search_with_the_cache_down_still_finds_the_nearest_hub(client, monkeypatch):
+    industry = make_industry(title="Kite Weaving", slug="kite-weaving")
+    make_hub(name="Far Kite Makers", industry=industry)
+
+    def unreachable():
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tallies, "directory_version", unreachable)
+    response = client.get(SEARCH, {"industry": industry.code, "near": "Ogden, UT"})
+
+    assert "The nearest ones anywhere" in response.content.decode()
+    assert "Far Kite Makers" in response.content.decode()
