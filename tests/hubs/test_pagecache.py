@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hubs.models import Meeting, Membership, Region, Update
+from hubs.models import Hub, Meeting, Membership, Region, Update
 from hubs.pagecache import _page_key
 from hubs.views.details import _seconds_until_meetings_change
 from tests.factories import (
@@ -451,3 +451,23 @@ def test_hub_page_parts_without_meetings_hold_as_long_as_the_setting_says(settin
     settings.FRAGMENT_CACHE_SECONDS = 120
 
     assert _seconds_until_meetings_change([]) == 120
+
+
+def test_a_pending_hub_page_is_built_for_its_organizers_and_never_kept(client):
+    hub = make_hub(status=Hub.Status.PENDING, description="Not public yet.")
+    organizer = _organizer_of(hub)
+    client.force_login(make_user())
+
+    with CaptureQueriesContext(connection) as queries:
+        outsider = client.get(hub.get_absolute_url())
+    # Counted now: the next request empties the log the count reads.
+    outsiders_statements = len(queries)
+    client.force_login(organizer)
+    organizers = client.get(hub.get_absolute_url())
+
+    assert outsider.status_code == 404
+    # The session, the user, the hub and the visitor's memberships: nothing of the page built.
+    assert outsiders_statements == 4
+    assert organizers.status_code == 200
+    assert "Not public yet." in organizers.content.decode()
+    assert _fragment_entries() == 0
