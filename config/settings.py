@@ -249,7 +249,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must point at Redis, which holds the rate limits.")
 PAGE_CACHE_MAX_ENTRIES = _env_int("PAGE_CACHE_MAX_ENTRIES", 500)
-FRAGMENT_CACHE_MAX_ENTRIES = _env_int("FRAGMENT_CACHE_MAX_ENTRIES", 2000)
+FRAGMENT_CACHE_MAX_ENTRIES = _env_int("FRAGMENT_CACHE_MAX_ENTRIES", 1000)
 # What typed places resolve to (hubs/lookups.py), remembered in each worker's memory.
 LOOKUP_CACHE_MAX_ENTRIES = _env_int("LOOKUP_CACHE_MAX_ENTRIES", 5000)
 CACHES = {

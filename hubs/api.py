@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from hubs import gazetteer, opendata, queries
+from hubs import gazetteer, opendata, queries, tallies
 from hubs.fields import IndustryField, PlaceField
 from hubs.models import Hub, Industry, Region, Stage
+from hubs.models.base import READ_ALL_AT_MOST
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -131,11 +132,20 @@ class GeoJSONParams:
         point = {"lat": self.lat, "lng": self.lng}
         if self.radius_km is not None:
             return list(hubs.within_radius(radius_km=self.radius_km, **point)[: self.limit])
-        if len(hubs.values("pk")[: FEW_HUBS + 1]) <= FEW_HUBS:
-            # Few hubs match (an industry's, a region's): ordering them all by distance is one
-            # statement, where the widening boxes of ``nearest`` could take five. Same rows.
+        if self._few_hubs():
+            # Measuring them all is one statement, where the widening boxes of ``nearest``
+            # could take five. The rows are the same: that is ``nearest``'s last step.
             return list(hubs.nearest_first(**point)[: self.limit])
         return hubs.nearest(limit=self.limit, **point)
+
+    def _few_hubs(self):
+        """Whether the industry's approved hubs (of the mode asked, else of both), an upper
+        bound of those that match, are at most ``READ_ALL_AT_MOST``: counted once per directory
+        version (``tallies``), so knowing it costs no statement. Unknown when the cache is
+        down: then not few."""
+        modes = [self.mode] if self.mode else Hub.Mode.values
+        counts = [tallies.approved_hubs([self.industry], mode=mode) for mode in modes]
+        return None not in counts and sum(counts) <= READ_ALL_AT_MOST
 
 
 # What a feature shows of a hub, read as plain rows: building models cost more than the SQL.
@@ -152,8 +162,6 @@ FEATURE_FIELDS = (
     "latitude",
     "longitude",
 )
-# Up to this many matching hubs, a point search sorts them all rather than widening boxes.
-FEW_HUBS = 1000
 
 
 def _with_coverage(rows):

@@ -246,10 +246,11 @@ def test_geojson_costs_a_fixed_number_of_queries(client, kites, django_assert_ma
 def test_geojson_nearest_of_few_hubs_is_one_ordered_read(client, kites, django_assert_num_queries):
     vocabulary.vocabulary()
     query = {"industry": "kite-making", "lat": "-44.9", "lng": "-140"}
+    client.get(GEOJSON, query)  # counts the hubs of each industry for this directory version
 
-    # How many hubs match (at most api.FEW_HUBS + 1 read), then all of them nearest first: not
-    # the five widening boxes of ``nearest``.
-    with django_assert_num_queries(2):
+    # The industry's few hubs all measured, nearest first: not the five widening boxes of
+    # ``nearest``.
+    with django_assert_num_queries(1):
         found = features(client.get(GEOJSON, query))
 
     assert names(found) == ["Kite Hub A", "Kite Hub B", "Kite Hub C", "Kite Hub D"]
@@ -258,7 +259,7 @@ def test_geojson_nearest_of_few_hubs_is_one_ordered_read(client, kites, django_a
 def test_geojson_nearest_past_few_hubs_widens_to_the_same_features(client, monkeypatch):
     query = {"industry": "339920", "near": "Ogden, UT", "limit": "1"}
     sorted_whole = features(client.get(GEOJSON, query))
-    monkeypatch.setattr(api, "FEW_HUBS", 1)
+    monkeypatch.setattr(api, "READ_ALL_AT_MOST", 0)
 
     widened = features(client.get(GEOJSON, query))
 
