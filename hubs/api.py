@@ -143,9 +143,12 @@ class GeoJSONParams:
         bound of those that match, are at most ``READ_ALL_AT_MOST``: counted once per directory
         version (``tallies``), so knowing it costs no statement. Unknown when the cache is
         down: then not few."""
+        counted = tallies.current()
+        if counted is None:
+            return False
         modes = [self.mode] if self.mode else Hub.Mode.values
-        counts = [tallies.approved_hubs([self.industry], mode=mode) for mode in modes]
-        return None not in counts and sum(counts) <= READ_ALL_AT_MOST
+        hubs = sum(counted.approved_hubs([self.industry], mode=mode) for mode in modes)
+        return hubs <= READ_ALL_AT_MOST
 
 
 # What a feature shows of a hub, read as plain rows: building models cost more than the SQL.

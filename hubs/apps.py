@@ -38,7 +38,11 @@ class HubsConfig(AppConfig):
         for model in shown:
             post_save.connect(bump_directory_version, sender=model, dispatch_uid=f"page-{model}")
             post_delete.connect(bump_directory_version, sender=model, dispatch_uid=f"del-{model}")
-        for through in [models.Hub.secondary_industries.through, models.Business.owners.through]:
+        for through in [
+            models.Hub.secondary_industries.through,
+            models.Business.owners.through,
+            models.Industry.complements.through,  # Search pages list complementary hubs.
+        ]:
             m2m_changed.connect(
                 bump_directory_version, sender=through, dispatch_uid=f"m2m-{through}"
             )

@@ -192,11 +192,14 @@ def search_hubs(
     """
     hubs = hubs_of_industry(industry, related=related)
     lineage = [industry, *related]
+    counted = tallies.current()
     online: list[Keyed] = []
-    if tallies.approved_hubs(lineage, mode=Hub.Mode.ONLINE) != 0:
+    if counted is None or counted.approved_hubs(lineage, mode=Hub.Mode.ONLINE):
         online = online_hubs_covering(hubs, country=country, admin1=admin1)
     in_person = hubs.in_person()
-    meeting_in_person = tallies.approved_hubs(lineage, mode=Hub.Mode.IN_PERSON)
+    meeting_in_person = (
+        None if counted is None else counted.approved_hubs(lineage, mode=Hub.Mode.IN_PERSON)
+    )
     if meeting_in_person == 0:  # No read could find one: an empty page, no nearest.
         within: Any = []
     else:
@@ -213,6 +216,8 @@ def search_hubs(
         )
     listed = [pk for pk, _ in page.object_list]
     named_keys = _named_keys(named, lat=lat, lng=lng, exclude=listed)
+    if industry and counted and not counted.complementary_hubs(industry, searched=related):
+        complements_within_km = 0  # None to find.
     complementary = (
         _complementary(industry, searched=related)
         .in_person()

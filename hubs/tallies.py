@@ -1,50 +1,87 @@
-"""How many approved hubs each industry has, in person and online: counted once per directory
-version by each worker, so that a search skips the reads that could only find nothing.
+"""What the directory holds per industry, counted once per directory version by each worker, so
+that a search skips the reads that could only find nothing.
 
-Most industries have no hub near most places; many have none at all, and most none online. A
-search of such an industry would still read its page of hubs, widen a box again and again for
-the nearest ones anywhere, and look for online hubs: up to six statements finding nothing. One
-grouped count of approved hubs per industry and mode, remembered for the directory's version
-(which every save of a hub bumps, see ``HubsConfig.ready``) and at most ``SECONDS``, tells in
-memory which of those reads can find something.
+Most industries have no hub near most places; many have none at all, most none online, no
+complementary industry and no owner saying they would join a hub. A search of such an industry
+would still read its page of hubs, widen a box again and again for the nearest ones anywhere,
+and look for online hubs, complementary hubs and interest: up to eight statements finding
+nothing. One grouped count of approved hubs per industry and mode, the industries with interest
+and the complements, remembered for the directory's version (which every save of those rows
+bumps, see ``HubsConfig.ready``) and at most ``SECONDS``, tell in memory which reads can find
+something.
 
 The tallies only let reads be skipped: if the cache holding the version is down, there are none
 and every read runs.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.db.models import Count
 
 from hubs.lookups import ALIAS
-from hubs.models import Hub, Industry
+from hubs.models import Hub, Industry, Interest
 from hubs.pagecache import directory_version
 
 # A bound on how stale the tallies may be if a write skipped the version's bump, or a count
 # ran between a save's bump and its commit.
 SECONDS = 60
 
-Tallies = dict[str, tuple[tuple[str, int], ...]]
+
+@dataclass(frozen=True)
+class Tallies:
+    # For each mode, every industry code with approved hubs, and how many.
+    hubs: dict[str, dict[str, int]]
+    # Industries that some owner would join a hub of.
+    interested: frozenset[int]
+    # Each industry's complementary industries, by code.
+    complements: dict[int, tuple[str, ...]]
+
+    def approved_hubs(self, industries: Iterable[Industry | None], *, mode: str) -> int:
+        """Approved hubs meeting in ``mode`` of the industries and those beneath them (of every
+        industry for ``None``)."""
+        counts = self.hubs[mode]
+        prefixes = []
+        for industry in industries:
+            if industry is None:
+                return sum(counts.values())
+            prefixes.extend(industry.code_prefixes)
+        if not prefixes:
+            return 0
+        within = tuple(prefixes)
+        return sum(n for code, n in counts.items() if code.startswith(within))
+
+    def complementary_hubs(self, industry: Industry, *, searched: Iterable[Industry] = ()) -> int:
+        """Approved hubs meeting in person of the industries complementary to ``industry``,
+        but for the ``searched`` ones."""
+        left_out = {other.code for other in searched}
+        counts = self.hubs[Hub.Mode.IN_PERSON]
+        complements = self.complements.get(industry.pk, ())
+        return sum(counts.get(code, 0) for code in complements if code not in left_out)
 
 
 def _count() -> Tallies:
-    """For each mode, every industry code with approved hubs, and how many."""
-    rows = (
-        Hub.objects.approved()
-        .order_by()
-        .values_list("mode", "industry__code")
-        .annotate(n=Count("pk"))
+    hubs: dict[str, dict[str, int]] = {mode: {} for mode in Hub.Mode.values}
+    approved = Hub.objects.approved().order_by().values_list("mode", "industry__code")
+    for mode, code, n in approved.annotate(n=Count("pk")):
+        hubs[mode][code] = n
+    complements: dict[int, list[str]] = {}
+    pairs = Industry.complements.through.objects.values_list(
+        "from_industry_id", "to_industry__code"
     )
-    tallies: dict[str, list[tuple[str, int]]] = {mode: [] for mode in Hub.Mode.values}
-    for mode, code, n in rows:
-        tallies[mode].append((code, n))
-    return {mode: tuple(counts) for mode, counts in tallies.items()}
+    for industry_id, code in pairs:
+        complements.setdefault(industry_id, []).append(code)
+    return Tallies(
+        hubs=hubs,
+        interested=frozenset(Interest.objects.values_list("industry_id", flat=True).distinct()),
+        complements={pk: tuple(codes) for pk, codes in complements.items()},
+    )
 
 
-def approved_hubs(industries: Iterable[Industry | None], *, mode: str) -> int | None:
-    """How many approved hubs meeting in ``mode`` the industries and those beneath them have
-    (every industry for ``None``), or None when that is not known (the cache is down)."""
+def current() -> Tallies | None:
+    """The tallies of the directory as it is, or None when that is not known (the cache is
+    down)."""
     try:
         store, key = caches[ALIAS], f"tallies:{directory_version()}"
         tallies = store.get(key)
@@ -53,13 +90,4 @@ def approved_hubs(industries: Iterable[Industry | None], *, mode: str) -> int | 
     if tallies is None:
         tallies = _count()
         store.set(key, tallies, SECONDS)
-    counts = tallies[mode]
-    prefixes = []
-    for industry in industries:
-        if industry is None:
-            return sum(n for _, n in counts)
-        prefixes.extend(industry.code_prefixes)
-    if not prefixes:
-        return 0
-    within = tuple(prefixes)
-    return sum(n for code, n in counts if code.startswith(within))
+    return tallies

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
-from hubs import figures, geo, queries, services, vocabulary
+from hubs import figures, geo, queries, services, tallies, vocabulary
 from hubs.api import GeoJSONParams, row_features
 from hubs.cors import open_to_any_origin
 from hubs.filters import NEAREST_AT_LEAST, BusinessFilter, HubFilter
@@ -117,11 +117,20 @@ def _around_industry(request, industry, point, radius_km):
         "unaffiliated": queries.unaffiliated_businesses_near(
             industry=industry, radius_km=radius_km, **point
         ),
-        "interested": services.interests_near(industry=industry, **point).count(),
+        "interested": _interested(industry, point),
         "my_businesses": list(Business.objects.filter(owners=request.user))
         if request.user.is_authenticated
         else [],
     }
+
+
+def _interested(industry, point):
+    """How many businesses near the point would join a hub of the industry (none to count if
+    no owner anywhere said so)."""
+    counted = tallies.current()
+    if counted is not None and industry.pk not in counted.interested:
+        return 0
+    return services.interests_near(industry=industry, **point).count()
 
 
 @require_GET

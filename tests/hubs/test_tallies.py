@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from hubs import tallies
-from hubs.models import Hub
-from tests.factories import make_hub, make_industry, make_online_hub
+from hubs.models import Hub, Interest
+from tests.factories import make_business, make_hub, make_industry, make_online_hub
 
 pytestmark = pytest.mark.django_db
 
@@ -21,32 +21,30 @@ def test_tallies_count_approved_hubs_of_an_industry_and_those_beneath_it_by_mode
     make_hub(industry=leaf, status=Hub.Status.PENDING)
     make_online_hub(industry=leaf, worldwide=True)
 
-    assert tallies.approved_hubs([sector], mode=Hub.Mode.IN_PERSON) == 2
-    assert tallies.approved_hubs([leaf], mode=Hub.Mode.IN_PERSON) == 1
-    assert tallies.approved_hubs([leaf], mode=Hub.Mode.ONLINE) == 1
-    assert tallies.approved_hubs([make_industry()], mode=Hub.Mode.ONLINE) == 0
+    assert tallies.current().approved_hubs([sector], mode=Hub.Mode.IN_PERSON) == 2
+    assert tallies.current().approved_hubs([leaf], mode=Hub.Mode.IN_PERSON) == 1
+    assert tallies.current().approved_hubs([leaf], mode=Hub.Mode.ONLINE) == 1
+    assert tallies.current().approved_hubs([make_industry()], mode=Hub.Mode.ONLINE) == 0
 
 
 def test_a_hub_approved_after_counting_is_counted_at_once():
     industry = make_industry()
     hub = make_hub(industry=industry, status=Hub.Status.PENDING)
-    assert tallies.approved_hubs([industry], mode=Hub.Mode.IN_PERSON) == 0
+    assert tallies.current().approved_hubs([industry], mode=Hub.Mode.IN_PERSON) == 0
 
     hub.status = Hub.Status.APPROVED
     hub.save()
 
-    assert tallies.approved_hubs([industry], mode=Hub.Mode.IN_PERSON) == 1
+    assert tallies.current().approved_hubs([industry], mode=Hub.Mode.IN_PERSON) == 1
 
 
 def test_tallies_are_unknown_when_the_cache_is_down(monkeypatch):
-    industry = make_industry()
-
     def unreachable():
         raise ConnectionError("Redis is down")
 
     monkeypatch.setattr(tallies, "directory_version", unreachable)
 
-    assert tallies.approved_hubs([industry], mode=Hub.Mode.IN_PERSON) is None
+    assert tallies.current() is None
 
 
 def test_search_of_an_industry_with_no_hub_skips_the_page_nearest_and_online_reads(
@@ -56,8 +54,9 @@ def test_search_of_an_industry_with_no_hub_skips_the_page_nearest_and_online_rea
     query = {"industry": industry.code, "near": "Ogden, UT"}
     client.get(SEARCH, query)  # Counts the hubs once for this version of the directory.
 
-    # Hubs named like the typed text, complementary hubs, businesses in no hub, interest.
-    with django_assert_num_queries(4):
+    # Hubs named like the typed text, and businesses in no hub: no page, nearest hubs, online
+    # hubs, complementary hubs (it has no complement) or interest (nobody said so).
+    with django_assert_num_queries(2):
         response = client.get(SEARCH, query)
 
     assert "No kite weaving hub within 100 mi of Ogden, UT" in response.content.decode()
@@ -72,7 +71,7 @@ def test_search_of_an_industry_with_one_far_hub_reads_it_at_once(client, django_
 
     # As above, and the page, the nearest hub (no widening box: one hub is read at once) and
     # its card.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(SEARCH, query)
 
     assert "The nearest ones anywhere" in response.content.decode()
@@ -91,3 +90,25 @@ def test_search_with_the_cache_down_still_finds_the_nearest_hub(client, monkeypa
 
     assert "The nearest ones anywhere" in response.content.decode()
     assert "Far Kite Makers" in response.content.decode()
+
+
+def test_complementary_hubs_and_interest_are_read_once_they_exist(client):
+    industry = make_industry(title="Kite Weaving", slug="kite-weaving")
+    other = make_industry(title="Sail Lofts", slug="sail-lofts")
+    ogden = {"latitude": 41.22, "longitude": -111.97}
+    make_hub(name="Ogden Sail Loft", industry=other, **ogden)
+    query = {"industry": industry.code, "near": "Ogden, UT"}
+    before = client.get(SEARCH, query).content.decode()
+    business = make_business(industry=industry, **ogden)
+    Interest.objects.create(business=business, industry=industry)
+    interested = client.get(SEARCH, query).content.decode()
+
+    industry.complements.add(other)  # Only the link changes: it must count as a change too.
+    after = client.get(SEARCH, query).content.decode()
+
+    assert "wants a kite weaving hub" not in before
+    assert "1 business near Ogden, UT wants a kite weaving hub." in interested
+    assert "Ogden Sail Loft" not in interested
+    assert "Hubs of complementary industries nearby" in after
+    assert "Ogden Sail Loft" in after
+    assert "1 business near Ogden, UT wants a kite weaving hub." in after
