@@ -120,6 +120,12 @@ class HubSearch(NamedTuple):
     complementary: list[Hub] = []
 
 
+# What a hub card (templates/includes/hub_card.html) and a map point show of a hub.
+CARD_FIELDS = (
+    *("name", "slug", "mode", "covers_worldwide", "latitude", "longitude", "time_zone"),
+    *("stage", "member_count", "industry__title"),
+    *("region__name", "region__kind", "region__parent__code", "region__parent__name"),
+)
 # A hub's primary key, and its distance from the searched point (None where none is shown).
 Keyed = tuple[int, float | None]
 
@@ -142,9 +148,11 @@ def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
     keys = {pk for section in listed for pk, _ in section}
     if not keys:
         return [[] for _ in listed]
-    found = with_coverage(list(with_next_meeting(public_hubs()).filter(pk__in=keys).order_by()))
+    rows = Hub.objects.approved().filter(pk__in=keys).order_by()
+    cards = rows.select_related("industry", "region__parent").only(*CARD_FIELDS)
+    found = with_coverage(list(with_next_meeting(cards)))
     by_pk, used = {hub.pk: hub for hub in found}, set()
-    cards = []
+    listed_cards = []
     for section in listed:
         hubs = []
         for pk, distance_km in section:
@@ -156,8 +164,8 @@ def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
             if distance_km is not None:
                 hub.distance_km = distance_km
             hubs.append(hub)
-        cards.append(hubs)
-    return cards
+        listed_cards.append(hubs)
+    return listed_cards
 
 
 def online_hubs_covering(
