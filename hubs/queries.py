@@ -222,7 +222,7 @@ def search_hubs(
             empty_within_km=radius_km,
             rows_at_most=meeting_in_person,
         )
-    listed = [pk for pk, _ in page.object_list]
+    listed = [pk for pk, _ in [*page.object_list, *nearest]]  # Each hub shown once.
     named_keys = _named_keys(named, lat=lat, lng=lng, exclude=listed)
     if industry and counted and not counted.complementary_hubs(industry, searched=related):
         complements_within_km = 0  # None to find.

@@ -544,3 +544,14 @@ def test_search_for_a_state_keeps_the_radius_the_visitor_chose(client):
     response = client.get(SEARCH, {"near": "Montana", "radius": "50", "unit": "mi"})
 
     assert response.context["radius_shown"] == 50
+
+
+def test_a_hub_named_like_the_words_and_nearest_anywhere_is_shown_once(client):
+    response = client.get(SEARCH, {"industry": "software", "near": "Toronto"})
+
+    # Bangalore Software is named like the word and among the nearest: listed there only.
+    assert heading(response, "named-heading") == ""
+    assert [name for name, _ in hub_cards(body(response))] == [
+        "Silicon Valley",
+        "Bangalore Software",
+    ]
