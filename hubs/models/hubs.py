@@ -222,6 +222,13 @@ class Hub(Located):
             models.Index(
                 fields=["name"], condition=models.Q(status="approved"), name="hub_approved_name"
             ),
+            # The home page's map and an industry's hubs without a place: most members first.
+            models.Index(
+                models.F("member_count").desc(),
+                "name",
+                condition=models.Q(status="approved"),
+                name="hub_approved_members",
+            ),
         ]
 
     def __str__(self):
