@@ -2,13 +2,13 @@
 that a search skips the reads that could only find nothing.
 
 Most industries have no hub near most places; many have none at all, most none online, no
-complementary industry and no owner saying they would join a hub. A search of such an industry
-would still read its page of hubs, widen a box again and again for the nearest ones anywhere,
-and look for online hubs, complementary hubs and interest: up to eight statements finding
-nothing. One grouped count of approved hubs per industry and mode, the industries with interest
-and the complements, remembered for the directory's version (which every save of those rows
-bumps, see ``HubsConfig.ready``) and at most ``SECONDS``, tell in memory which reads can find
-something.
+complementary industry, no business listed and no owner saying they would join a hub. A search
+of such an industry would still read its page of hubs, widen a box again and again for the
+nearest ones anywhere, and look for online hubs, complementary hubs, businesses in no hub and
+interest: up to nine statements finding nothing. One grouped count of approved hubs per industry
+and mode, the industries with businesses or with interest, and the complements, remembered for
+the directory's version (which every save of those rows bumps, see ``HubsConfig.ready``) and at
+most ``SECONDS``, tell in memory which reads can find something.
 
 The tallies only let reads be skipped: if the cache holding the version is down, there are none
 and every read runs.
@@ -18,10 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import caches
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from hubs.lookups import ALIAS
-from hubs.models import Hub, Industry, Interest
+from hubs.models import Business, Hub, Industry, Interest
 from hubs.pagecache import directory_version
 
 # A bound on how stale the tallies may be if a write skipped the version's bump, or a count
@@ -37,6 +37,8 @@ class Tallies:
     interested: frozenset[int]
     # Each industry's complementary industries, by code.
     complements: dict[int, tuple[str, ...]]
+    # The codes of the industries that some business is of.
+    with_businesses: frozenset[str] = frozenset()
 
     def approved_hubs(self, industries: Iterable[Industry | None], *, mode: str) -> int:
         """Approved hubs meeting in ``mode`` of the industries and those beneath them (of every
@@ -51,6 +53,11 @@ class Tallies:
             return 0
         within = tuple(prefixes)
         return sum(n for code, n in counts.items() if code.startswith(within))
+
+    def has_businesses(self, industry: Industry) -> bool:
+        """Whether some business is of the industry or one beneath it."""
+        within = tuple(industry.code_prefixes)
+        return any(code.startswith(within) for code in self.with_businesses)
 
     def complementary_hubs(self, industry: Industry, *, searched: Iterable[Industry] = ()) -> int:
         """Approved hubs meeting in person of the industries complementary to ``industry``,
@@ -72,8 +79,13 @@ def _count() -> Tallies:
     )
     for industry_id, code in pairs:
         complements.setdefault(industry_id, []).append(code)
+    # An index probe per industry: bounded by the ~2,000 industries, not the businesses.
+    of_businesses = Industry.objects.filter(
+        Exists(Business.objects.filter(industry=OuterRef("pk")))
+    )
     return Tallies(
         hubs=hubs,
+        with_businesses=frozenset(of_businesses.values_list("code", flat=True)),
         interested=frozenset(Interest.objects.values_list("industry_id", flat=True).distinct()),
         complements={pk: tuple(codes) for pk, codes in complements.items()},
     )

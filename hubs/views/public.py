@@ -112,25 +112,24 @@ def search(request):
 
 def _around_industry(request, industry, point, radius_km):
     """The search page's sections below the results besides complementary hubs: businesses of
-    the industry in no hub yet, and the pooled "I'd join one" interest."""
-    return {
-        "unaffiliated": queries.unaffiliated_businesses_near(
+    the industry in no hub yet, and the pooled "I'd join one" interest (none read where the
+    tallies tell there is none to find)."""
+    counted = tallies.current()
+    unaffiliated = []
+    if counted is None or counted.has_businesses(industry):
+        unaffiliated = queries.unaffiliated_businesses_near(
             industry=industry, radius_km=radius_km, **point
-        ),
-        "interested": _interested(industry, point),
+        )
+    interested = 0
+    if counted is None or industry.pk in counted.interested:
+        interested = services.interests_near(industry=industry, **point).count()
+    return {
+        "unaffiliated": unaffiliated,
+        "interested": interested,
         "my_businesses": list(Business.objects.filter(owners=request.user))
         if request.user.is_authenticated
         else [],
     }
-
-
-def _interested(industry, point):
-    """How many businesses near the point would join a hub of the industry (none to count if
-    no owner anywhere said so)."""
-    counted = tallies.current()
-    if counted is not None and industry.pk not in counted.interested:
-        return 0
-    return services.interests_near(industry=industry, **point).count()
 
 
 @require_GET

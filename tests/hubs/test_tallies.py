@@ -54,9 +54,9 @@ def test_search_of_an_industry_with_no_hub_skips_the_page_nearest_and_online_rea
     query = {"industry": industry.code, "near": "Ogden, UT"}
     client.get(SEARCH, query)  # Counts the hubs once for this version of the directory.
 
-    # Hubs named like the typed text, and businesses in no hub: no page, nearest hubs, online
-    # hubs, complementary hubs (it has no complement) or interest (nobody said so).
-    with django_assert_num_queries(2):
+    # Hubs named like the typed text only: no page, nearest hubs, online hubs, complementary
+    # hubs (it has no complement), businesses in no hub (none is listed) or interest.
+    with django_assert_num_queries(1):
         response = client.get(SEARCH, query)
 
     assert "No kite weaving hub within 100 mi of Ogden, UT" in response.content.decode()
@@ -71,7 +71,7 @@ def test_search_of_an_industry_with_one_far_hub_reads_it_at_once(client, django_
 
     # As above, and the page, the nearest hub (no widening box: one hub is read at once) and
     # its card.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(SEARCH, query)
 
     assert "The nearest ones anywhere" in response.content.decode()
@@ -99,7 +99,7 @@ def test_complementary_hubs_and_interest_are_read_once_they_exist(client):
     make_hub(name="Ogden Sail Loft", industry=other, **ogden)
     query = {"industry": industry.code, "near": "Ogden, UT"}
     before = client.get(SEARCH, query).content.decode()
-    business = make_business(industry=industry, **ogden)
+    business = make_business(name="Ogden Kite Works", industry=industry, **ogden)
     Interest.objects.create(business=business, industry=industry)
     interested = client.get(SEARCH, query).content.decode()
 
@@ -107,6 +107,8 @@ def test_complementary_hubs_and_interest_are_read_once_they_exist(client):
     after = client.get(SEARCH, query).content.decode()
 
     assert "wants a kite weaving hub" not in before
+    assert "Start the conversation" not in before
+    assert "Ogden Kite Works</a>, Testville" in interested
     assert "1 business near Ogden, UT wants a kite weaving hub." in interested
     assert "Ogden Sail Loft" not in interested
     assert "Hubs of complementary industries nearby" in after
