@@ -239,26 +239,18 @@ def search_hubs(
     return HubSearch(page, *cards[1:])
 
 
-def _named(text: str) -> HubQuerySet | None:
-    """Approved hubs whose name holds every word typed of more than two letters, or None if
-    no word is that long."""
-    typed = [w for w in text.split() if len(w) > 2][:6]
-    if not typed:
-        return None
-    named = public_hubs()
-    for word in typed:
-        named = named.filter(name__icontains=word)
-    return named
-
-
 def _named_keys(
     text: str, *, lat: float, lng: float, exclude: Iterable[int] = (), limit: int = NAMED_LIMIT
 ) -> list[Keyed]:
-    named = _named(text)
-    if named is None:
+    """The keys of approved hubs whose name holds every typed word of more than two letters
+    ("robotics" finds Pittsburgh Robotics, whatever NAICS code the word maps to), nearest
+    first, leaving out those of ``exclude``."""
+    typed = [w for w in text.split() if len(w) > 2][:6]
+    if not typed:
         return []
-    nearest = named.exclude(pk__in=list(exclude)).nearest_first(lat=lat, lng=lng)
-    return list(nearest.keyed()[:limit])
+    words = [Q(name__icontains=word) for word in typed]
+    named = Hub.objects.approved().filter(*words, ~Q(pk__in=list(exclude)))
+    return list(named.nearest_first(lat=lat, lng=lng).keyed()[:limit])
 
 
 def _complementary(industry: Industry, *, searched: Iterable[Industry] = ()) -> HubQuerySet:
