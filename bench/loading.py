@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from hubs.models import Connection, Hub, Membership, stage_for_members
+from hubs.pagecache import bump_directory_version
 
 SQLITE_BATCH = 50_000
 
@@ -84,6 +85,9 @@ def bulk_load(model, columns, rows):
         if "id" in columns:
             for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
                 cursor.execute(statement)
+    # Rows written without save() send no signal: cached pages, look-ups and the search's
+    # tallies must not outlive them.
+    bump_directory_version()
     return count
 
 

@@ -4,9 +4,9 @@ Where rows lie (distance, box, radius, nearest) is asked of their QuerySet: see
 ``hubs.models.base.LocatedQuerySet``."""
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.core.paginator import Page
 from django.db.models import (
@@ -37,6 +37,7 @@ from hubs.models import (
     Region,
     Resource,
 )
+from hubs.models.base import READ_ALL_AT_MOST
 from hubs.models.meetings import MAX_DURATION_HOURS
 from hubs.paginators import FirstPageFirstPaginator
 
@@ -204,24 +205,16 @@ def search_hubs(
     online: list[Keyed] = []
     if counted is None or counted.approved_hubs(lineage, mode=Hub.Mode.ONLINE):
         online = online_hubs_covering(hubs, country=country, admin1=admin1)
-    in_person = hubs.in_person()
-    meeting_in_person = (
-        None if counted is None else counted.approved_hubs(lineage, mode=Hub.Mode.IN_PERSON)
+    page, nearest = _in_person_keys(
+        hubs.in_person(),
+        lat=lat,
+        lng=lng,
+        radius_km=radius_km,
+        page_number=page_number,
+        rows_at_most=(
+            None if counted is None else counted.approved_hubs(lineage, mode=Hub.Mode.IN_PERSON)
+        ),
     )
-    if meeting_in_person == 0:  # No read could find one: an empty page, no nearest.
-        within: Any = []
-    else:
-        within = in_person.within_radius(lat=lat, lng=lng, radius_km=radius_km).keyed()
-    page = FirstPageFirstPaginator(within, SEARCH_PAGE_SIZE).get_page(page_number)
-    nearest: list[Keyed] = []
-    if not page.paginator.count and meeting_in_person != 0:
-        nearest = in_person.nearest_keys(
-            lat=lat,
-            lng=lng,
-            limit=NEAREST_ANYWHERE,
-            empty_within_km=radius_km,
-            rows_at_most=meeting_in_person,
-        )
     listed = [pk for pk, _ in [*page.object_list, *nearest]]  # Each hub shown once.
     named_keys = _named_keys(named, lat=lat, lng=lng, exclude=listed)
     if industry and counted and not counted.complementary_hubs(industry, searched=related):
@@ -237,6 +230,33 @@ def search_hubs(
     cards = hub_cards(page.object_list, nearest, online, named_keys, complementary)
     page.object_list = cards[0]
     return HubSearch(page, *cards[1:])
+
+
+def _in_person_keys(
+    hubs: HubQuerySet,
+    *,
+    lat: float,
+    lng: float,
+    radius_km: float,
+    page_number: str | int | None,
+    rows_at_most: int | None,
+) -> tuple[Page, Sequence[Keyed]]:
+    """The page of the keys of ``hubs`` within the radius, nearest first, and with none there
+    the keys of the nearest ones anywhere. Hubs known to be none are not read; known to be few
+    (``rows_at_most``), they are all measured in one read and split here."""
+    if rows_at_most == 0:
+        return FirstPageFirstPaginator([], SEARCH_PAGE_SIZE).get_page(page_number), []
+    if rows_at_most is not None and rows_at_most <= READ_ALL_AT_MOST:
+        everything = list(hubs.nearest_first(lat=lat, lng=lng).keyed())
+        within = [key for key in everything if key[1] <= radius_km]
+        page = FirstPageFirstPaginator(within, SEARCH_PAGE_SIZE).get_page(page_number)
+        return page, [] if within else everything[:NEAREST_ANYWHERE]
+    keyed = hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km).keyed()
+    page = FirstPageFirstPaginator(keyed, SEARCH_PAGE_SIZE).get_page(page_number)
+    if page.paginator.count:
+        return page, []
+    nearest = hubs.nearest_keys(lat=lat, lng=lng, limit=NEAREST_ANYWHERE, empty_within_km=radius_km)
+    return page, nearest
 
 
 def _named_keys(

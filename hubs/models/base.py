@@ -16,7 +16,8 @@ from hubs import geo
 # Radii tried in turn when looking for the nearest rows anywhere: each step reads only the
 # bounding box of its circle through the coordinate index; after the last, everything is read.
 WIDENING_RADII_KM = (50, 200, 800, 3200)
-# Rows few enough that measuring them all costs less than a box's read.
+# Rows few enough that measuring them all in one read costs less than boxes widening: a caller
+# that knows its rows number no more (hubs/tallies.py) reads them so.
 READ_ALL_AT_MOST = 200
 
 
@@ -168,20 +169,11 @@ class LocatedQuerySet[M: models.Model](models.QuerySet[M]):
         return self._widening(lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km)
 
     def nearest_keys(
-        self,
-        *,
-        lat: float,
-        lng: float,
-        limit: int,
-        empty_within_km: float = 0,
-        rows_at_most: int | None = None,
+        self, *, lat: float, lng: float, limit: int, empty_within_km: float = 0
     ) -> list[tuple[Any, float]]:
         """The primary keys and distances of the ``limit`` rows nearest the point, nearest
         first: each step of the widening box reads two columns, no joins, no annotation a
-        caller added for its pages. A caller that knows the rows number at most
-        ``rows_at_most``, and few, has them all measured in one read instead."""
-        if rows_at_most is not None and rows_at_most <= READ_ALL_AT_MOST:
-            return list(self.nearest_first(lat=lat, lng=lng).keyed()[:limit])
+        caller added for its pages."""
         return self._widening(
             lat=lat, lng=lng, limit=limit, empty_within_km=empty_within_km, keys=True
         )

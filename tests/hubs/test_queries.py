@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from hubs import geo, queries
+from hubs import geo, queries, tallies
 from hubs.models import Business, Hub, Industry, Membership, Region
 from hubs.models.base import WIDENING_RADII_KM
 from tests.factories import (
@@ -394,16 +394,23 @@ def test_region_hubs_and_businesses_include_two_levels_below():
 
 
 @pytest.mark.parametrize("point", POINTS.values(), ids=POINTS.keys())
-def test_nearest_keys_of_few_rows_reads_them_all_at_once(
-    point, scattered, django_assert_num_queries
+@pytest.mark.parametrize("radius_km", [100, 2000, 6000])
+def test_search_of_few_hubs_reads_the_page_and_nearest_in_one_statement(
+    point, radius_km, scattered, django_assert_num_queries
 ):
     lat, lng = point
-    hubs = queries.hubs_of_industry(scattered)
-    expected = brute_force(Hub.objects.filter(industry=scattered), lat, lng)[:5]
+    hubs = Hub.objects.filter(industry=scattered)
+    ranked = brute_force(hubs, lat, lng)
+    within = [h for h in ranked if geo.haversine_km(lat, lng, *h.point) <= radius_km]
+    tallies.current()  # Counted once for this version of the directory.
 
-    with django_assert_num_queries(1):
-        keys = hubs.nearest_keys(lat=lat, lng=lng, limit=5, rows_at_most=40)
+    with django_assert_num_queries(2):  # Every hub measured, then the cards.
+        found = queries.search_hubs(industry=scattered, lat=lat, lng=lng, radius_km=radius_km)
 
-    assert [pk for pk, _ in keys] == [hub.pk for hub in expected]
-    for (_, distance_km), hub in zip(keys, expected, strict=True):
-        assert distance_km == pytest.approx(geo.haversine_km(lat, lng, *hub.point), abs=0.01)
+    assert found.page.paginator.count == len(within)
+    assert names(found.page.object_list) == names(within[: queries.SEARCH_PAGE_SIZE])
+    expected_nearest = [] if within else ranked[: queries.NEAREST_ANYWHERE]
+    assert names(found.nearest_anywhere) == names(expected_nearest)
+    for hub in [*found.page.object_list, *found.nearest_anywhere]:
+        expected_km = geo.haversine_km(lat, lng, hub.latitude, hub.longitude)
+        assert hub.distance_km == pytest.approx(expected_km, abs=0.01)
