@@ -21,7 +21,7 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import snowballstemmer
@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "industry-vocabulary-version"
 MAX_TEXT = 200
+# Texts whose match each process remembers (then it forgets them all and starts again).
+MATCHES_KEPT = 10_000
 
 # Words that say nothing about the industry.
 STOPWORDS = frozenset(
@@ -323,6 +325,9 @@ class Vocabulary:
         total = len(self.entries)
         self.weights = {s: math.log(1 + total / len(ids)) for s, ids in postings.items()}
         self.postings = {s: tuple(ids) for s, ids in postings.items()}
+        # What each text matched: owners' words repeat, and the index never changes (a change
+        # of the words builds a new one). Bounded: visitors' words pass through here too.
+        self._matched: dict[tuple[str, int, bool], Result] = {}
         self.median_weight = sorted(self.weights.values())[len(self.weights) // 2]
         self.core_weight = [sum(self.weights[s] for s in e.core) for e in self.entries]
         self.known_words = sorted(self.word_counts)
@@ -375,6 +380,23 @@ class Vocabulary:
         return groups
 
     def match(self, text: str, *, limit: int = 8, prefix: bool = False) -> Result:
+        """What ``text`` matches, remembered: each caller gets its own copies, industries
+        included, as from a match made afresh."""
+        key = (text, limit, prefix)
+        found = self._matched.get(key)
+        if found is None:
+            found = self._match(text, limit=limit, prefix=prefix)
+            if len(self._matched) >= MATCHES_KEPT:
+                self._matched.clear()
+            self._matched[key] = found
+        return replace(
+            found,
+            candidates=[replace(c, industry=copy.copy(c.industry)) for c in found.candidates],
+            related=[copy.copy(industry) for industry in found.related],
+            did_you_mean=list(found.did_you_mean),
+        )
+
+    def _match(self, text: str, *, limit: int, prefix: bool) -> Result:
         text = " ".join(str(text).replace("\x00", " ").split())
         result = Result(text=text)
         if not text:

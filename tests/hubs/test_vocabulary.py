@@ -233,3 +233,14 @@ def test_admin_industry_search_uses_the_matcher(client):
     response = client.get(reverse("admin:hubs_industry_changelist"), {"q": "surfboards"})
 
     assert response.context["cl"].result_list[0].code == "339920"
+
+
+def test_a_match_is_remembered_and_each_caller_gets_its_own_copy():
+    first = vocabulary.match("sporting goods")
+    first.candidates[0].industry.title = "Changed by a caller"
+    first.candidates.clear()
+
+    second = vocabulary.match("sporting goods")
+
+    assert second.best.code == "339920"
+    assert second.best.title == "Sporting and Athletic Goods Manufacturing"
