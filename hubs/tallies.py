@@ -14,6 +14,7 @@ The tallies only let reads be skipped: if the cache holding the version is down,
 and every read runs.
 """
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -91,15 +92,25 @@ def _count() -> Tallies:
     )
 
 
+# The tallies this process counted last, and the token the cache holds for them while they
+# are current: reading the token costs less than unpickling the tallies at each request.
+_counted: tuple[str, Tallies] | None = None
+
+
 def current() -> Tallies | None:
     """The tallies of the directory as it is, or None when that is not known (the cache is
     down)."""
+    global _counted
     try:
         store, key = caches[ALIAS], f"tallies:{directory_version()}"
-        tallies = store.get(key)
+        token = store.get(key)
     except Exception:  # The version lives in the shared cache (Redis), which may be down.
         return None
-    if tallies is None:
-        tallies = _count()
-        store.set(key, tallies, SECONDS)
+    counted = _counted
+    if token is not None and counted is not None and counted[0] == token:
+        return counted[1]
+    tallies = _count()
+    token = uuid.uuid4().hex
+    _counted = (token, tallies)
+    store.set(key, token, SECONDS)
     return tallies
