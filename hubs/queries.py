@@ -221,7 +221,6 @@ def search_hubs(
         complements_within_km = 0  # None to find.
     complementary = (
         _complementary(industry, searched=related)
-        .in_person()
         .within_radius(lat=lat, lng=lng, radius_km=complements_within_km)
         .keyed()[:COMPLEMENTARY_LIMIT]
         if industry and complements_within_km
@@ -274,39 +273,21 @@ def _named_keys(
 
 
 def _complementary(industry: Industry, *, searched: Iterable[Industry] = ()) -> HubQuerySet:
-    """Approved hubs of industries complementary to ``industry``, leaving out the
-    ``searched`` industries."""
+    """Approved hubs meeting in person of industries complementary to ``industry``, leaving
+    out the ``searched`` industries (whose hubs a search lists already)."""
     complements = Industry.objects.filter(complements=industry).exclude(
         pk__in=[i.pk for i in searched]
     )
-    return public_hubs().filter(industry__in=complements)
+    return Hub.objects.approved().in_person().filter(industry__in=complements)
 
 
 def complementary_hubs_near(
-    *,
-    industry: Industry,
-    lat: float,
-    lng: float,
-    radius_km: float,
-    limit: int = COMPLEMENTARY_LIMIT,
-    searched: Iterable[Industry] = (),
-) -> list[Hub]:
-    """Approved hubs of industries complementary to ``industry``, nearest first, leaving out
-    the ``searched`` industries, whose hubs the page lists already."""
-    hubs = with_next_meeting(_complementary(industry, searched=searched).in_person())
-    return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
-
-
-def complementary_hubs_around(
     *, industry: Industry, lat: float, lng: float, radius_km: float, limit: int = 6
 ) -> list[Hub]:
     """What a hub's page shows of the approved hubs of complementary industries nearby, nearest
     first: their names, addresses, industries and distances (no next meeting, no region)."""
-    complements = Industry.objects.filter(complements=industry)
     hubs = (
-        Hub.objects.approved()
-        .in_person()
-        .filter(industry__in=complements)
+        _complementary(industry)
         .select_related("industry")
         .only("name", "slug", "latitude", "longitude", "industry__title")
     )

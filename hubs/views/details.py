@@ -243,7 +243,7 @@ def _around_hub(hub):
     point = {"lat": hub.latitude, "lng": hub.longitude}
     return {
         "resources": queries.resources_near(radius_km=RESOURCE_RADIUS_KM, **point),
-        "complementary": queries.complementary_hubs_around(
+        "complementary": queries.complementary_hubs_near(
             industry=hub.industry, radius_km=COMPLEMENT_RADIUS_KM, **point
         ),
     }
