@@ -39,7 +39,7 @@ class Tallies:
     # Each industry's complementary industries, by code.
     complements: dict[int, tuple[str, ...]]
     # The codes of the industries that some business is of.
-    with_businesses: frozenset[str] = frozenset()
+    with_businesses: frozenset[str]
 
     def approved_hubs(self, industries: Iterable[Industry | None], *, mode: str) -> int:
         """Approved hubs meeting in ``mode`` of the industries and those beneath them (of every
