@@ -11,10 +11,10 @@ class FirstPageFirstPaginator(Paginator):
     full first page is still counted when the count is shown. Other pages are Django's.
     """
 
-    def get_page(self, number: object) -> Page:
+    def get_page(self, number: int | float | str | None) -> Page:
         if str(number or "1").strip() != "1" or self.orphans or not self.allow_empty_first_page:
             return super().get_page(number)
         rows = list(self.object_list[: self.per_page + 1])
         if len(rows) <= self.per_page:
             self.count = len(rows)  # A cached property: the count is now known.
-        return self._get_page(rows[: self.per_page], 1, self)
+        return Page(rows[: self.per_page], 1, self)
