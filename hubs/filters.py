@@ -71,7 +71,76 @@ class DirectoryFilterSet(django_filters.FilterSet):
         return queryset.filter(region.within_q())
 
 
-class HubFilter(DirectoryFilterSet):
+def _within_filter():
+    """A distance from the "near" place, in the visitor's unit; none chosen, "Automatic"."""
+    return django_filters.ChoiceFilter(
+        label="Within",
+        choices=[(str(radius), str(radius)) for radius in RADIUS_CHOICES],
+        empty_label="Automatic",
+        method="filter_within",
+    )
+
+
+class NearFilterSet(DirectoryFilterSet):
+    """Near a place, nearest first, within the chosen distance or, with none, the smallest
+    offered one holding NEAREST_AT_LEAST rows: the list reads and counts one box of the
+    coordinate index, never the whole table. A subclass declares ``near = PlaceFilter(...)``
+    and ``within = _within_filter()``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["near"].widget.attrs["placeholder"] = "City or postcode"
+        # The distance kept when a place is given and none chosen, in the visitor's unit.
+        self.automatic_within = None
+
+    @property
+    def unit(self):
+        """The unit the "Within" distances are read in."""
+        self.is_valid()  # Cleans the form: "near" is read even when another field is wrong.
+        place = self.form.cleaned_data.get("near") if self.is_bound else None
+        return remembered_unit(self.request, place.country if place else "")
+
+    @property
+    def _measured(self):
+        """Whether rows listed near a place are measured (online hubs are not)."""
+        return True
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        place = self.form.cleaned_data.get("near")
+        if place is None or self.form.cleaned_data.get("within") or not self._measured:
+            return queryset
+        return self._within_automatic(queryset, place)
+
+    def _within_automatic(self, queryset, place):
+        """Keep the smallest offered distance holding NEAREST_AT_LEAST rows (then wider
+        circles); only where even the widest holds fewer is every matching row measured."""
+        to_km = geo.miles_to_km if self.unit == "mi" else float
+        radii = [to_km(radius) for radius in RADIUS_CHOICES]
+        radii += [radius for radius in WIDENING_RADII_KM if radius > radii[-1]]
+        point = {"lat": place.latitude, "lng": place.longitude}
+        radius = queryset.smallest_radius_holding(NEAREST_AT_LEAST, radii=radii, **point)
+        if radius is None:
+            return queryset
+        self.automatic_within = round(geo.km_to_miles(radius) if self.unit == "mi" else radius)
+        return queryset.within_box(radius_km=radius, **point).filter(distance_km__lte=radius)
+
+    def filter_near(self, queryset, name, place):
+        """Annotate the distance from the place and list the nearest first."""
+        if place is None:
+            return queryset
+        return queryset.nearest_first(lat=place.latitude, lng=place.longitude)
+
+    def filter_within(self, queryset, name, value):
+        place = self.form.cleaned_data.get("near")
+        if place is None:
+            return queryset
+        radius = geo.miles_to_km(float(value)) if self.unit == "mi" else float(value)
+        boxed = queryset.within_box(lat=place.latitude, lng=place.longitude, radius_km=radius)
+        return boxed.filter(distance_km__lte=radius)
+
+
+class HubFilter(NearFilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text")
     industry = django_filters.ModelChoiceFilter(
         # EXISTS probes the approved-hub index once per industry, rather than joining every
@@ -91,12 +160,7 @@ class HubFilter(DirectoryFilterSet):
     near = PlaceFilter(label="Near", method="filter_near", max_length=200)
     # In the visitor's unit (remembered, else the place's country's); applied after "near",
     # which measures the distances.
-    within = django_filters.ChoiceFilter(
-        label="Within",
-        choices=[(str(radius), str(radius)) for radius in RADIUS_CHOICES],
-        empty_label="Automatic",
-        method="filter_within",
-    )
+    within = _within_filter()
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=[
@@ -115,76 +179,33 @@ class HubFilter(DirectoryFilterSet):
         fields = ["q", "industry", "region", "stage", "mode"]
         form = HubFilterForm
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["near"].widget.attrs["placeholder"] = "City or postcode"
-        # The distance kept when a place is given and none chosen, in the visitor's unit.
-        self.automatic_within = None
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        place = self.form.cleaned_data.get("near")
-        if place is None or self.form.cleaned_data.get("within") or self._online:
-            return queryset
-        return self._within_automatic(queryset, place)
-
     @property
     def _online(self):
         return self.form.cleaned_data.get("mode") == Hub.Mode.ONLINE
+
+    @property
+    def _measured(self):
+        return not self._online
 
     def filter_region(self, queryset, name, region):
         """Hubs in the region, and online hubs whose coverage reaches it."""
         covering = Hub.objects.covering(region).values("pk")
         return queryset.filter(region.within_q() | Q(pk__in=covering))
 
-    def _within_automatic(self, queryset, place):
-        """Keep the smallest offered distance holding NEAREST_AT_LEAST hubs (then wider
-        circles); only where even the widest holds fewer is every matching hub measured."""
-        to_km = geo.miles_to_km if self.unit == "mi" else float
-        radii = [to_km(radius) for radius in RADIUS_CHOICES]
-        radii += [radius for radius in WIDENING_RADII_KM if radius > radii[-1]]
-        point = {"lat": place.latitude, "lng": place.longitude}
-        radius = queryset.smallest_radius_holding(NEAREST_AT_LEAST, radii=radii, **point)
-        if radius is None:
-            return queryset
-        self.automatic_within = round(geo.km_to_miles(radius) if self.unit == "mi" else radius)
-        return queryset.within_box(radius_km=radius, **point).filter(distance_km__lte=radius)
-
     def filter_near(self, queryset, name, place):
         """Annotate the distance from the place and list the nearest first; online hubs, whose
         coverage holds the place, by name."""
-        if place is None:
-            return queryset
-        if self._online:
+        if place is not None and self._online:
             return queryset.covering(country=place.country, admin1=place.admin1).order_by("name")
-        return queryset.nearest_first(lat=place.latitude, lng=place.longitude)
+        return super().filter_near(queryset, name, place)
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORT_ORDERS[value])
 
-    def filter_within(self, queryset, name, value):
-        place = self.form.cleaned_data.get("near")
-        if place is None:
-            return queryset
-        radius = float(value)
-        if self.unit == "mi":
-            radius = geo.miles_to_km(radius)
-        boxed = queryset.within_box(lat=place.latitude, lng=place.longitude, radius_km=radius)
-        return boxed.filter(distance_km__lte=radius)
 
-    @property
-    def unit(self):
-        """The unit the "Within" distances are read in."""
-        self.is_valid()  # Cleans the form: "near" is read even when another field is wrong.
-        place = self.form.cleaned_data.get("near") if self.is_bound else None
-        return remembered_unit(self.request, place.country if place else "")
-
-
-class BusinessFilter(DirectoryFilterSet):
-    """The business directory's facets. Near a place, nearest first (to the point anyone may
-    see: ``BusinessQuerySet``), within the chosen distance or, with none, the smallest offered
-    one holding NEAREST_AT_LEAST businesses: the page counts one box of the coordinate index,
-    as the hub list does, never the whole table."""
+class BusinessFilter(NearFilterSet):
+    """The business directory's facets. Near a place, distances are measured to the point
+    anyone may see (``BusinessQuerySet``)."""
 
     q = django_filters.CharFilter(label="Search", method="filter_text")
     industry = django_filters.ModelChoiceFilter(
@@ -195,23 +216,12 @@ class BusinessFilter(DirectoryFilterSet):
     )
     region = _region_filter()
     near = PlaceFilter(label="Near", method="filter_near", max_length=200)
-    within = django_filters.ChoiceFilter(
-        label="Within",
-        choices=[(str(radius), str(radius)) for radius in RADIUS_CHOICES],
-        empty_label="Automatic",
-        method="filter_within",
-    )
+    within = _within_filter()
 
     class Meta:
         model = Business
         fields = ["q", "industry", "region"]
         form = HubFilterForm  # Its one check that applies here: "Within" needs "Near".
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["near"].widget.attrs["placeholder"] = "City or postcode"
-        # The distance kept when a place is given and none chosen, in the visitor's unit.
-        self.automatic_within = None
 
     @property
     def lists_everything(self):
@@ -219,42 +229,3 @@ class BusinessFilter(DirectoryFilterSet):
         if not self.is_valid():
             return False
         return not any(self.form.cleaned_data.get(name) for name in self.filters)
-
-    @property
-    def unit(self):
-        """The unit the "Within" distances are read in."""
-        self.is_valid()  # Cleans the form: "near" is read even when another field is wrong.
-        place = self.form.cleaned_data.get("near") if self.is_bound else None
-        return remembered_unit(self.request, place.country if place else "")
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        place = self.form.cleaned_data.get("near")
-        if place is None or self.form.cleaned_data.get("within"):
-            return queryset
-        radii = self._radii_km()
-        point = {"lat": place.latitude, "lng": place.longitude}
-        radius = queryset.smallest_radius_holding(NEAREST_AT_LEAST, radii=radii, **point)
-        if radius is None:  # Even the widest circle holds fewer: every match is measured.
-            return queryset
-        self.automatic_within = round(geo.km_to_miles(radius) if self.unit == "mi" else radius)
-        return queryset.within_box(radius_km=radius, **point).filter(distance_km__lte=radius)
-
-    def _radii_km(self):
-        """The offered distances in kilometres, then the wider circles of ``nearest``."""
-        to_km = geo.miles_to_km if self.unit == "mi" else float
-        radii = [to_km(radius) for radius in RADIUS_CHOICES]
-        return radii + [radius for radius in WIDENING_RADII_KM if radius > radii[-1]]
-
-    def filter_near(self, queryset, name, place):
-        if place is None:
-            return queryset
-        return queryset.nearest_first(lat=place.latitude, lng=place.longitude)
-
-    def filter_within(self, queryset, name, value):
-        place = self.form.cleaned_data.get("near")
-        if place is None:
-            return queryset
-        radius = geo.miles_to_km(float(value)) if self.unit == "mi" else float(value)
-        boxed = queryset.within_box(lat=place.latitude, lng=place.longitude, radius_km=radius)
-        return boxed.filter(distance_km__lte=radius)
