@@ -522,6 +522,10 @@ def test_business_list_a_chosen_distance_counts_only_within_it(client, violins):
     assert response.context["filter"].automatic_within is None
     assert 'id="automatic-within"' not in body(response)
     assert '<label for="id_within">Within (mi)</label>' in body(response)
+    # Each one's distance, to the point anyone may see: the home workshop's town, not its home.
+    assert [item.rsplit(" · ", 1)[1] for item in list_items(section_of_list(response))] == [
+        "0.0 mi", "3.5 mi", "6.9 mi", "13.8 mi", "20.7 mi",
+    ]  # fmt: skip
 
 
 def test_business_list_a_distance_without_a_place_is_reported(client, violins):
