@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class HubsConfig(AppConfig):
@@ -38,6 +39,11 @@ class HubsConfig(AppConfig):
         for model in shown:
             post_save.connect(bump_directory_version, sender=model, dispatch_uid=f"page-{model}")
             post_delete.connect(bump_directory_version, sender=model, dispatch_uid=f"del-{model}")
+        # A deleted account takes its ownerships with it (a cascade sends no m2m signal): a
+        # listing it ran is unclaimed from then on.
+        post_delete.connect(
+            bump_directory_version, sender=settings.AUTH_USER_MODEL, dispatch_uid="del-user"
+        )
         for through in [
             models.Hub.secondary_industries.through,
             models.Business.owners.through,

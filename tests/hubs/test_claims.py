@@ -765,3 +765,19 @@ def test_claims_admin_is_closed_to_non_staff(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_hub_whose_only_organizer_account_is_deleted_can_be_claimed_at_once(client):
+    hub = make_hub(name="Harbour Makers")
+    user = make_user()
+    business = make_business(industry=hub.industry)
+    business.owners.add(user)
+    make_membership(hub=hub, business=business, role=Membership.Role.ORGANIZER)
+    run = client.get(hub.get_absolute_url()).content.decode()  # Its shared parts are kept.
+
+    user.delete()
+    unclaimed = client.get(hub.get_absolute_url()).content.decode()
+
+    assert "Claim this listing" not in run
+    assert "Claim this listing" in unclaimed
+    assert "Nobody runs this hub on the site yet" in unclaimed
