@@ -70,23 +70,32 @@ def _tree_cpu_seconds(pid):
 
 
 class CpuMeter:
-    """CPU seconds the app nodes and the PostgreSQL servers spend between start and stop: per
-    request, a figure the machine's other load does not inflate the way latency is inflated."""
+    """CPU seconds each part of the cluster spends between start and stop: per request, a figure
+    the machine's other load does not inflate the way latency is inflated. The load generator
+    (this process, every thread) is counted too: on one machine it takes cores from the
+    servers it measures."""
 
     def __init__(self, cluster_dir):
         self.dir = Path(cluster_dir)
 
+    def _pid(self, name):
+        pidfile = self.dir / name
+        return int(pidfile.read_text().split()[0]) if pidfile.exists() else None
+
     def _read(self):
-        parts = {"app nodes": 0.0, "postgresql": 0.0}
-        for n in (1, 2):
-            pidfile = self.dir / f"node{n}.pid"
-            if pidfile.exists():
-                parts["app nodes"] += _tree_cpu_seconds(int(pidfile.read_text()))
-        for name in ("primary", "replica"):
-            pidfile = self.dir / name / "postmaster.pid"
-            if pidfile.exists():
-                parts["postgresql"] += _tree_cpu_seconds(int(pidfile.read_text().split()[0]))
-        return parts
+        parts = {
+            "app nodes": ["node1.pid", "node2.pid"],
+            "postgresql": ["primary/postmaster.pid", "replica/postmaster.pid"],
+            "haproxy": ["haproxy.pid"],
+            "redis": ["redis.pid"],
+            "worker and scheduler": ["worker.pid", "scheduler.pid"],
+        }
+        seconds = {
+            part: sum(_tree_cpu_seconds(pid) for name in names if (pid := self._pid(name)))
+            for part, names in parts.items()
+        }
+        seconds["load generator"] = time.process_time()
+        return seconds
 
     def start(self):
         self.started = self._read()
@@ -297,6 +306,15 @@ class Connection:
             self.http = None
 
 
+def send_times(rng, rate):
+    """When one open-loop connection's requests are due (time.monotonic()): a Poisson process
+    of `rate` per second (exponential gaps), as independent visitors arrive."""
+    due = time.monotonic()
+    while True:
+        due += rng.expovariate(rate)
+        yield due
+
+
 def _cookies(headers):
     found = {}
     for name, value in headers:
@@ -307,12 +325,23 @@ def _cookies(headers):
 
 
 class Traffic:
-    """`connections` threads sending the mix for `seconds` (or until stopped)."""
+    """`connections` threads sending the mix for `seconds` (or until stopped).
 
-    def __init__(self, directory, *, port, connections=32, seed=1):
+    Closed loop by default: each connection sends its next request as soon as the last one is
+    answered, so the rate is whatever the servers give and the latency grows with the queue.
+    With `rate` (requests per second over all connections), open loop: each connection sends
+    at its share of the rate, at random (exponential) intervals, and a request's latency counts
+    from the time it was due, so a request held back behind a slow one is counted late too;
+    every request due within `seconds` is sent, so an overloaded run lasts longer.
+    `mix` (kind: weight) replaces MIX, to measure one kind at a time.
+    """
+
+    def __init__(self, directory, *, port, connections=32, seed=1, mix=None, rate=None):
         self.directory = directory
         self.port = port
         self.connections = connections
+        self.mix = mix or MIX
+        self.rate = rate
         self.results = Results()
         self.lock = threading.Lock()
         self.stop_event = threading.Event()
@@ -336,24 +365,38 @@ class Traffic:
     def _visitor(self, n, seconds):
         rng = random.Random(self.random.random())
         connection = Connection(self.port, f"127.0.1.{n + 1}")
-        kinds, weights = zip(*MIX.items(), strict=True)
+        kinds, weights = zip(*self.mix.items(), strict=True)
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and not self.stop_event.is_set():
+        schedule = send_times(rng, self.rate / self.connections) if self.rate else None
+        while not self.stop_event.is_set():
             kind = rng.choices(kinds, weights)[0]
-            started = time.monotonic()
+            # Open loop: every request due within the run is sent, however late: the latest
+            # are the slowest, and leaving them out would flatter the p99.
+            started = time.monotonic() if schedule is None else next(schedule)
+            if started >= deadline:
+                break
+            if schedule and self.stop_event.wait(max(0.0, started - time.monotonic())):
+                break
             try:
                 status = getattr(self, f"_{kind}")(connection, rng)
             except (OSError, http.client.HTTPException):
                 connection.close()
                 status = 0
-            if status is None:
-                continue  # Nothing left to do of that kind.
+            if status is None:  # Nothing left to do of that kind.
+                if self._all_done(kinds):
+                    break  # Only writes were asked for, and every one is done: don't spin.
+                continue
             record = Record(kind, started, time.monotonic() - started, status)
             with self.lock:
                 self.results.records.append(record)
             if status == 0:
                 time.sleep(0.05)  # No answer: don't spin while the balancer has no node.
         connection.close()
+
+    def _all_done(self, kinds):
+        left = {"join": self.directory.joins_left, "rsvp": self.directory.rsvps_left}
+        with self.lock:
+            return all(kind in left and not left[kind] for kind in kinds)
 
     def _get(self, connection, path):
         return connection.request("GET", path)[0]
