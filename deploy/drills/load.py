@@ -52,10 +52,12 @@ def main():
     print(f"{args.seconds:.0f} s of {', '.join(mix)} at {args.connections} connections, {loop}...")
     meter = traffic.CpuMeter(cluster_dir)
     meter.start()
+    started = time.monotonic()
     results = traffic.Traffic(
         directory, port=args.port, connections=args.connections, mix=mix, rate=args.rate
     ).run(args.seconds)
     cpu = meter.stop()
+    ended = time.monotonic()
     load_after = traffic.load_average()
     records = results.records
     for kind in mix:
@@ -83,6 +85,9 @@ def main():
             f"CPU ms per request, {part}": round(1000 * seconds / max(len(records), 1), 1)
             for part, seconds in cpu.items()
         },
+        "cores busy, whole machine (anyone's work)": round(
+            cpu["whole machine"] / (ended - started), 2
+        ),
         "load average after": load_after,
     }
     for name, value in figures.items():

@@ -69,6 +69,13 @@ def _tree_cpu_seconds(pid):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def _machine_busy_seconds():
+    """CPU seconds the whole machine spent busy so far (every core, anyone's processes)."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 class CpuMeter:
     """CPU seconds each part of the cluster spends between start and stop: per request, a figure
     the machine's other load does not inflate the way latency is inflated. The load generator
@@ -95,6 +102,7 @@ class CpuMeter:
             for part, names in parts.items()
         }
         seconds["load generator"] = time.process_time()
+        seconds["whole machine"] = _machine_busy_seconds()
         return seconds
 
     def start(self):
