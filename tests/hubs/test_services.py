@@ -120,3 +120,34 @@ def test_a_double_clicked_join_gives_one_membership():
 
     assert Membership.objects.filter(hub=hub, business=business).count() == 1
     assert sum(isinstance(r, Membership) for r in results) == 1
+
+
+@pytest.mark.django_db
+def test_organizer_emails_are_the_active_organizers_owners_in_one_query(
+    django_assert_num_queries,
+):
+    hub = make_hub()
+    alpha = make_business(name="Alpha Works", industry=hub.industry)
+    alpha.owners.add(make_user(email="ann@alpha.example"), make_user(email="al@alpha.example"))
+    beta = make_business(name="Beta Works", industry=hub.industry)
+    beta.owners.add(make_user(email="bo@beta.example"))
+    nobodys = make_business(name="Aardvark Works", industry=hub.industry)  # No owner on the site.
+    asking = make_business(name="Asking Works", industry=hub.industry)
+    asking.owners.add(make_user(email="asker@asking.example"))
+    member = make_business(name="Member Works", industry=hub.industry)
+    member.owners.add(make_user(email="member@member.example"))
+    organizer = Membership.Role.ORGANIZER
+    for business in (beta, alpha, nobodys):
+        make_membership(hub=hub, business=business, role=organizer)
+    make_membership(hub=hub, business=asking, role=organizer, state=Membership.State.REQUESTED)
+    make_membership(hub=hub, business=member)
+    make_membership(business=alpha, role=organizer)  # Another hub's organizer.
+
+    with django_assert_num_queries(1):
+        emails = services.organizer_emails(hub)
+
+    assert emails[:2] in (
+        ["ann@alpha.example", "al@alpha.example"],
+        ["al@alpha.example", "ann@alpha.example"],
+    )
+    assert emails[2:] == ["bo@beta.example"]  # Organizers by business name, as before.
