@@ -419,7 +419,9 @@ def test_hub_page_parts_are_built_every_time_when_the_cache_is_off(client, setti
     with CaptureQueriesContext(connection) as queries:
         client.get(hub.get_absolute_url())
 
-    assert len(queries) == 12
+    # The session, the user, the visitor's memberships, then the hub, its members and the
+    # resources near: a hub with no list and no complement reads nothing more.
+    assert len(queries) == 6
     assert _fragment_entries() == 0
 
 
