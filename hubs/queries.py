@@ -94,19 +94,27 @@ def with_meetings_held(hubs: HubQuerySet) -> HubQuerySet:
     )
 
 
+# Whether each of a hub's own lists holds anything, an EXISTS each: built once, since building
+# them cost more than reading them (a read only resolves them against its hubs).
+_LISTS_PRESENT = {
+    "has_partners": Exists(
+        Partner.objects.filter(hub=OuterRef("pk"), resource__pending_review=False)
+    ),
+    "has_mentions": Exists(Mention.objects.filter(hub=OuterRef("pk"))),
+    "has_updates": Exists(Update.objects.filter(hub=OuterRef("pk"))),
+    "has_secondary_industries": Exists(
+        Hub.secondary_industries.through.objects.filter(hub=OuterRef("pk"))
+    ),
+}
+
+
 def with_lists_present(hubs: HubQuerySet) -> HubQuerySet:
     """Hubs annotated with whether each list of their page holds anything: ``has_partners``
     (reviewed ones), ``has_mentions``, ``has_updates``, ``has_secondary_industries`` and
     ``has_upcoming_meetings``, an EXISTS each in the hubs' own query, so a page reads only the
     lists that do (most hubs have no partner, press, news or meeting yet)."""
-    mine = {"hub": OuterRef("pk")}
-    return hubs.annotate(
-        has_partners=Exists(Partner.objects.filter(**mine, resource__pending_review=False)),
-        has_mentions=Exists(Mention.objects.filter(**mine)),
-        has_updates=Exists(Update.objects.filter(**mine)),
-        has_secondary_industries=Exists(Hub.secondary_industries.through.objects.filter(**mine)),
-        has_upcoming_meetings=Exists(Meeting.objects.upcoming().filter(**mine)),
-    )
+    upcoming = Meeting.objects.upcoming().filter(hub=OuterRef("pk"))
+    return hubs.annotate(**_LISTS_PRESENT, has_upcoming_meetings=Exists(upcoming))
 
 
 def upcoming_meetings(hub: Hub, *, limit: int = 5) -> list[Meeting]:
