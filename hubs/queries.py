@@ -291,10 +291,13 @@ def complementary_hubs_near(
     return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
+# Whether a business has an active membership (built once: each query resolves its own copy).
+_IN_A_HUB = Exists(Membership.objects.active().filter(business=OuterRef("pk")))
+
+
 def _unaffiliated() -> BusinessQuerySet:
     """Businesses that belong to no hub (no active membership)."""
-    in_a_hub = Membership.objects.active().filter(business=OuterRef("pk"))
-    return Business.objects.exclude(Exists(in_a_hub))
+    return Business.objects.exclude(_IN_A_HUB)
 
 
 def unaffiliated_businesses_near(
