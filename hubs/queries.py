@@ -34,8 +34,11 @@ from hubs.models import (
     Invitation,
     Meeting,
     Membership,
+    Mention,
+    Partner,
     Region,
     Resource,
+    Update,
 )
 from hubs.models.base import READ_ALL_AT_MOST
 from hubs.models.meetings import MAX_DURATION_HOURS
@@ -88,6 +91,21 @@ def with_meetings_held(hubs: HubQuerySet) -> HubQuerySet:
     )
     return hubs.annotate(
         meetings_held=Coalesce(Subquery(held), Value(0), output_field=IntegerField())
+    )
+
+
+def with_lists_present(hubs: HubQuerySet) -> HubQuerySet:
+    """Hubs annotated with whether each list of their page holds anything: ``has_partners``
+    (reviewed ones), ``has_mentions``, ``has_updates``, ``has_secondary_industries`` and
+    ``has_upcoming_meetings``, an EXISTS each in the hubs' own query, so a page reads only the
+    lists that do (most hubs have no partner, press, news or meeting yet)."""
+    mine = {"hub": OuterRef("pk")}
+    return hubs.annotate(
+        has_partners=Exists(Partner.objects.filter(**mine, resource__pending_review=False)),
+        has_mentions=Exists(Mention.objects.filter(**mine)),
+        has_updates=Exists(Update.objects.filter(**mine)),
+        has_secondary_industries=Exists(Hub.secondary_industries.through.objects.filter(**mine)),
+        has_upcoming_meetings=Exists(Meeting.objects.upcoming().filter(**mine)),
     )
 
 
@@ -282,7 +300,11 @@ def complementary_hubs_near(
     *, industry: Industry, lat: float, lng: float, radius_km: float, limit: int = 6
 ) -> list[Hub]:
     """What a hub's page shows of the approved hubs of complementary industries nearby, nearest
-    first: their names, addresses, industries and distances (no next meeting, no region)."""
+    first: their names, addresses, industries and distances (no next meeting, no region). No
+    read when the tallies know the complements have no hub anywhere."""
+    counted = tallies.current()
+    if counted is not None and not counted.complementary_hubs(industry):
+        return []
     hubs = (
         _complementary(industry)
         .select_related("industry")
