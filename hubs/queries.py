@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from hubs import tallies
+from hubs import tallies, vocabulary
 from hubs.models import (
     Business,
     BusinessQuerySet,
@@ -129,10 +129,7 @@ def hubs_of_industry(industry: Industry | None, *, related: Iterable[Industry] =
     queryset = public_hubs()
     if not industry:
         return queryset
-    lineage = industry.lineage_q()
-    for other in related:
-        lineage |= other.lineage_q()
-    return queryset.filter(lineage)
+    return queryset.filter(vocabulary.lineage_q(industry, *related))
 
 
 class HubSearch(NamedTuple):
@@ -324,10 +321,13 @@ def complementary_hubs_near(
     return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
+# Whether a business has an active membership (built once: each query resolves its own copy).
+_IN_A_HUB = Exists(Membership.objects.active().filter(business=OuterRef("pk")))
+
+
 def _unaffiliated() -> BusinessQuerySet:
     """Businesses that belong to no hub (no active membership)."""
-    in_a_hub = Membership.objects.active().filter(business=OuterRef("pk"))
-    return Business.objects.exclude(Exists(in_a_hub))
+    return Business.objects.exclude(_IN_A_HUB)
 
 
 def unaffiliated_businesses_near(
@@ -336,7 +336,7 @@ def unaffiliated_businesses_near(
     """Businesses of the industry near the point that belong to no hub yet (measured, like
     every read of businesses, to the point anyone may see), with what the search page shows of
     them: name, town and distance."""
-    businesses = _unaffiliated().filter(industry.lineage_q()).only("name", "slug", "city")
+    businesses = _unaffiliated().filter(vocabulary.lineage_q(industry)).only("name", "slug", "city")
     return list(businesses.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
@@ -349,9 +349,7 @@ def businesses_to_invite(*, hub: Hub, radius_km: float, limit: int = 30) -> list
     if point is None:
         return []
     lat, lng = point
-    industries = hub.industry.lineage_q()
-    for complement in hub.industry.complements.all():
-        industries |= complement.lineage_q()
+    industries = vocabulary.lineage_q(hub.industry, *hub.industry.complements.all())
     invited = Invitation.objects.filter(hub=hub, business=OuterRef("pk"))
     has_owner = Business.owners.through.objects.filter(business=OuterRef("pk"))
     businesses = (
