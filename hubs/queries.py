@@ -10,18 +10,14 @@ from typing import NamedTuple
 
 from django.core.paginator import Page
 from django.db.models import (
-    Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hubs import tallies, vocabulary
@@ -78,22 +74,6 @@ def with_next_meeting(hubs: HubQuerySet) -> HubQuerySet:
     return hubs.annotate(next_meeting_at=Subquery(upcoming))
 
 
-def with_meetings_held(hubs: HubQuerySet) -> HubQuerySet:
-    """Hubs annotated with ``meetings_held``: meetings over and not cancelled (the builder's
-    first step), counted in the hubs' own query."""
-    held = (
-        Meeting.objects.held()
-        .filter(hub=OuterRef("pk"))
-        .order_by()
-        .values("hub")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return hubs.annotate(
-        meetings_held=Coalesce(Subquery(held), Value(0), output_field=IntegerField())
-    )
-
-
 # Whether each of a hub's own lists holds anything, an EXISTS each: built once, since building
 # them cost more than reading them (a read only resolves them against its hubs).
 _LISTS_PRESENT = {
@@ -105,16 +85,23 @@ _LISTS_PRESENT = {
     "has_secondary_industries": Exists(
         Hub.secondary_industries.through.objects.filter(hub=OuterRef("pk"))
     ),
+    "has_meetings": Exists(Meeting.objects.scheduled().filter(hub=OuterRef("pk"))),
 }
 
 
 def with_lists_present(hubs: HubQuerySet) -> HubQuerySet:
     """Hubs annotated with whether each list of their page holds anything: ``has_partners``
     (reviewed ones), ``has_mentions``, ``has_updates``, ``has_secondary_industries`` and
-    ``has_upcoming_meetings``, an EXISTS each in the hubs' own query, so a page reads only the
-    lists that do (most hubs have no partner, press, news or meeting yet)."""
-    upcoming = Meeting.objects.upcoming().filter(hub=OuterRef("pk"))
-    return hubs.annotate(**_LISTS_PRESENT, has_upcoming_meetings=Exists(upcoming))
+    ``has_meetings`` (not cancelled, past or to come), an EXISTS each in the hubs' own query, so
+    a page reads only the lists that do (most hubs have no partner, press, news or meeting
+    yet). None depends on the time, so a query holding them can be built once."""
+    return hubs.annotate(**_LISTS_PRESENT)
+
+
+def meetings_held(hub: Hub) -> int:
+    """How many of the hub's meetings are over and were not cancelled (the builder's first
+    step)."""
+    return hub.meetings.held().count()
 
 
 def upcoming_meetings(hub: Hub, *, limit: int = 5) -> list[Meeting]:

@@ -141,6 +141,14 @@ def _visitor_memberships(request, hub):
     return mine, is_organizer
 
 
+# What a hub's page reads of its hub: its row, industry and region up to the country, whether a
+# person runs it, and which of its lists hold anything. Built once: building it cost more than
+# the read (a request adds only the slug).
+_HUBS_FOR_PAGE = queries.with_lists_present(
+    claims.with_owner_on_site(Hub.objects.all())
+).select_related("industry", "region", "region__parent", "region__parent__parent")
+
+
 @require_GET
 @cache_for_visitors()
 def hub_detail(request, slug):
@@ -170,13 +178,7 @@ def _hub_page(request, slug):
     """The hub and the parts of its page every visitor sees alike, with the seconds they hold;
     None if no hub has the address. A hub not approved yet is shown to its organizers only:
     its parts are built once the visitor is known to be one, and not kept."""
-    hubs = claims.with_owner_on_site(Hub.objects.filter(slug=slug))
-    hub = (
-        queries.with_lists_present(queries.with_meetings_held(hubs))
-        .select_related("industry", "region", "region__parent", "region__parent__parent")
-        .order_by()  # The slug is unique.
-        .first()
-    )
+    hub = _HUBS_FOR_PAGE.filter(slug=slug).first()
     if hub is None:
         return None, 0
     if not hub.is_approved:
@@ -197,7 +199,7 @@ def _hub_shared(request, hub):
         members=members,
         partners=lists["partners"],
         mention_count=len(lists["mentions"]),
-        meetings_held=hub.meetings_held,
+        meetings_held=queries.meetings_held(hub) if hub.has_meetings else 0,
     )
     context = {
         "request": request,  # For absolute links only: nothing of the visitor's own.
@@ -232,9 +234,7 @@ def _hub_lists(hub):
             list(hub.secondary_industries.all()) if hub.has_secondary_industries else []
         ),
         "meetings": (
-            queries.upcoming_meetings(hub, limit=UPCOMING_MEETINGS)
-            if hub.has_upcoming_meetings
-            else []
+            queries.upcoming_meetings(hub, limit=UPCOMING_MEETINGS) if hub.has_meetings else []
         ),
     }
 

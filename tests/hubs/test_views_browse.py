@@ -394,9 +394,9 @@ def test_hub_detail_reads_only_the_lists_that_hold_something(
     Partner.objects.create(hub=empty, resource=make_resource(pending_review=True))
     client.get(full.get_absolute_url())  # The tallies, counted once per directory version.
 
-    # The hub, members, partners, mentions, updates, secondary industries, meetings, resources
-    # and complementary hubs.
-    with django_assert_num_queries(9):
+    # The hub, members, partners, mentions, updates, secondary industries, upcoming meetings,
+    # meetings held, resources and complementary hubs.
+    with django_assert_num_queries(10):
         client.get(full.get_absolute_url())
     # The hub, members and resources: nothing is listed, no complement has a hub.
     with django_assert_num_queries(3):
