@@ -355,6 +355,12 @@ def resources_near(*, lat: float, lng: float, radius_km: float, limit: int = 6) 
     return list(resources.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
+def hub_partners(hub: Hub) -> list[Partner]:
+    """The hub's partners whose resource a curator reviewed, with their resources."""
+    reviewed = hub.partners.filter(resource__pending_review=False)
+    return list(reviewed.select_related("resource"))
+
+
 def hub_members(hub: Hub) -> list[Membership]:
     """Active memberships of the hub, organizers first, with their businesses."""
     return list(

@@ -225,9 +225,8 @@ def _hub_lists(hub):
     """The hub's own lists: reviewed partners, press mentions, news updates, secondary
     industries and upcoming meetings, each read only if the hub's row says it holds anything
     (``queries.with_lists_present``)."""
-    reviewed = hub.partners.filter(resource__pending_review=False)
     return {
-        "partners": list(reviewed.select_related("resource")) if hub.has_partners else [],
+        "partners": queries.hub_partners(hub) if hub.has_partners else [],
         "mentions": list(hub.mentions.all()) if hub.has_mentions else [],
         "updates": list(hub.updates.all()[:10]) if hub.has_updates else [],
         "secondary_industries": (
