@@ -2,6 +2,26 @@ from django.apps import AppConfig
 from django.conf import settings
 
 
+def _membership_saved(sender, instance, created, update_fields, **kwargs):
+    """A join request, and any write to a membership that is not active and stays so, leaves
+    cached pages alone (``Membership.written_publicly``): a request would otherwise empty
+    every cache of the site."""
+    from hubs.pagecache import bump_directory_version
+
+    state_written = update_fields is None or "state" in update_fields
+    if instance.written_publicly(existed=not created, state_written=state_written):
+        bump_directory_version()
+    if state_written:
+        instance.state_read = instance.state
+
+
+def _membership_deleted(sender, instance, **kwargs):
+    from hubs.pagecache import bump_directory_version
+
+    if instance.written_publicly(state_written=False):
+        bump_directory_version()
+
+
 class HubsConfig(AppConfig):
     name = "hubs"
     verbose_name = "Directory"
@@ -26,7 +46,6 @@ class HubsConfig(AppConfig):
             models.Region,
             models.Hub,
             models.Business,
-            models.Membership,
             models.Resource,
             models.Partner,
             models.Mention,
@@ -39,6 +58,11 @@ class HubsConfig(AppConfig):
         for model in shown:
             post_save.connect(bump_directory_version, sender=model, dispatch_uid=f"page-{model}")
             post_delete.connect(bump_directory_version, sender=model, dispatch_uid=f"del-{model}")
+        # A membership shows only while active: a join request changes nothing public.
+        post_save.connect(_membership_saved, sender=models.Membership, dispatch_uid="page-member")
+        post_delete.connect(
+            _membership_deleted, sender=models.Membership, dispatch_uid="del-member"
+        )
         # A deleted account takes its ownerships with it (a cascade sends no m2m signal): a
         # listing it ran is unclaimed from then on.
         post_delete.connect(

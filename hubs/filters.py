@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from hubs import geo
+from hubs import geo, vocabulary
 from hubs.fields import PlaceField
 from hubs.forms import RADIUS_CHOICES, remembered_unit
 from hubs.models import Business, Hub, Industry, Region, Stage
@@ -65,7 +65,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
 
     def filter_industry(self, queryset, name, industry):
-        return queryset.filter(industry.lineage_q())
+        return queryset.filter(vocabulary.lineage_q(industry))
 
     def filter_region(self, queryset, name, region):
         return queryset.filter(region.within_q())

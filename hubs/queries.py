@@ -10,21 +10,17 @@ from typing import NamedTuple
 
 from django.core.paginator import Page
 from django.db.models import (
-    Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from hubs import tallies
+from hubs import tallies, vocabulary
 from hubs.models import (
     Business,
     BusinessQuerySet,
@@ -34,8 +30,11 @@ from hubs.models import (
     Invitation,
     Meeting,
     Membership,
+    Mention,
+    Partner,
     Region,
     Resource,
+    Update,
 )
 from hubs.models.base import READ_ALL_AT_MOST
 from hubs.models.meetings import MAX_DURATION_HOURS
@@ -75,20 +74,34 @@ def with_next_meeting(hubs: HubQuerySet) -> HubQuerySet:
     return hubs.annotate(next_meeting_at=Subquery(upcoming))
 
 
-def with_meetings_held(hubs: HubQuerySet) -> HubQuerySet:
-    """Hubs annotated with ``meetings_held``: meetings over and not cancelled (the builder's
-    first step), counted in the hubs' own query."""
-    held = (
-        Meeting.objects.held()
-        .filter(hub=OuterRef("pk"))
-        .order_by()
-        .values("hub")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return hubs.annotate(
-        meetings_held=Coalesce(Subquery(held), Value(0), output_field=IntegerField())
-    )
+# Whether each of a hub's own lists holds anything, an EXISTS each: built once, since building
+# them cost more than reading them (a read only resolves them against its hubs).
+_LISTS_PRESENT = {
+    "has_partners": Exists(
+        Partner.objects.filter(hub=OuterRef("pk"), resource__pending_review=False)
+    ),
+    "has_mentions": Exists(Mention.objects.filter(hub=OuterRef("pk"))),
+    "has_updates": Exists(Update.objects.filter(hub=OuterRef("pk"))),
+    "has_secondary_industries": Exists(
+        Hub.secondary_industries.through.objects.filter(hub=OuterRef("pk"))
+    ),
+    "has_meetings": Exists(Meeting.objects.scheduled().filter(hub=OuterRef("pk"))),
+}
+
+
+def with_lists_present(hubs: HubQuerySet) -> HubQuerySet:
+    """Hubs annotated with whether each list of their page holds anything: ``has_partners``
+    (reviewed ones), ``has_mentions``, ``has_updates``, ``has_secondary_industries`` and
+    ``has_meetings`` (not cancelled, past or to come), an EXISTS each in the hubs' own query, so
+    a page reads only the lists that do (most hubs have no partner, press, news or meeting
+    yet). None depends on the time, so a query holding them can be built once."""
+    return hubs.annotate(**_LISTS_PRESENT)
+
+
+def meetings_held(hub: Hub) -> int:
+    """How many of the hub's meetings are over and were not cancelled (the builder's first
+    step)."""
+    return hub.meetings.held().count()
 
 
 def upcoming_meetings(hub: Hub, *, limit: int = 5) -> list[Meeting]:
@@ -103,10 +116,7 @@ def hubs_of_industry(industry: Industry | None, *, related: Iterable[Industry] =
     queryset = public_hubs()
     if not industry:
         return queryset
-    lineage = industry.lineage_q()
-    for other in related:
-        lineage |= other.lineage_q()
-    return queryset.filter(lineage)
+    return queryset.filter(vocabulary.lineage_q(industry, *related))
 
 
 class HubSearch(NamedTuple):
@@ -285,7 +295,11 @@ def complementary_hubs_near(
     *, industry: Industry, lat: float, lng: float, radius_km: float, limit: int = 6
 ) -> list[Hub]:
     """What a hub's page shows of the approved hubs of complementary industries nearby, nearest
-    first: their names, addresses, industries and distances (no next meeting, no region)."""
+    first: their names, addresses, industries and distances (no next meeting, no region). No
+    read when the tallies know the complements have no hub anywhere."""
+    counted = tallies.current()
+    if counted is not None and not counted.complementary_hubs(industry):
+        return []
     hubs = (
         _complementary(industry)
         .select_related("industry")
@@ -294,10 +308,13 @@ def complementary_hubs_near(
     return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
+# Whether a business has an active membership (built once: each query resolves its own copy).
+_IN_A_HUB = Exists(Membership.objects.active().filter(business=OuterRef("pk")))
+
+
 def _unaffiliated() -> BusinessQuerySet:
     """Businesses that belong to no hub (no active membership)."""
-    in_a_hub = Membership.objects.active().filter(business=OuterRef("pk"))
-    return Business.objects.exclude(Exists(in_a_hub))
+    return Business.objects.exclude(_IN_A_HUB)
 
 
 def unaffiliated_businesses_near(
@@ -306,7 +323,7 @@ def unaffiliated_businesses_near(
     """Businesses of the industry near the point that belong to no hub yet (measured, like
     every read of businesses, to the point anyone may see), with what the search page shows of
     them: name, town and distance."""
-    businesses = _unaffiliated().filter(industry.lineage_q()).only("name", "slug", "city")
+    businesses = _unaffiliated().filter(vocabulary.lineage_q(industry)).only("name", "slug", "city")
     return list(businesses.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
@@ -319,9 +336,7 @@ def businesses_to_invite(*, hub: Hub, radius_km: float, limit: int = 30) -> list
     if point is None:
         return []
     lat, lng = point
-    industries = hub.industry.lineage_q()
-    for complement in hub.industry.complements.all():
-        industries |= complement.lineage_q()
+    industries = vocabulary.lineage_q(hub.industry, *hub.industry.complements.all())
     invited = Invitation.objects.filter(hub=hub, business=OuterRef("pk"))
     has_owner = Business.owners.through.objects.filter(business=OuterRef("pk"))
     businesses = (
@@ -338,6 +353,12 @@ def resources_near(*, lat: float, lng: float, radius_km: float, limit: int = 6) 
     """Local resources within ``radius_km``, nearest first (none still awaiting review)."""
     resources = Resource.objects.reviewed()
     return list(resources.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
+
+
+def hub_partners(hub: Hub) -> list[Partner]:
+    """The hub's partners whose resource a curator reviewed, with their resources."""
+    reviewed = hub.partners.filter(resource__pending_review=False)
+    return list(reviewed.select_related("resource"))
 
 
 def hub_members(hub: Hub) -> list[Membership]:

@@ -27,7 +27,7 @@ from pathlib import Path
 import snowballstemmer
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -332,6 +332,19 @@ class Vocabulary:
         self.core_weight = [sum(self.weights[s] for s in e.core) for e in self.entries]
         self.known_words = sorted(self.word_counts)
         self.texts = sorted({e.text for e in self.entries if e.kind != "index"})
+        self._lineages: dict[str, tuple[int, ...]] = {}
+
+    def lineage_ids(self, industry: Industry) -> tuple[int, ...] | None:
+        """The primary keys of ``industry`` and of every industry beneath it (None if the
+        index does not hold it), worked out once per index from the codes in memory."""
+        if industry.code not in self.by_code:
+            return None
+        ids = self._lineages.get(industry.code)
+        if ids is None:
+            within = tuple(industry.code_prefixes)
+            ids = tuple(sorted(i.pk for code, i in self.by_code.items() if code.startswith(within)))
+            self._lineages[industry.code] = ids
+        return ids
 
     # Look-ups ---------------------------------------------------------------------------
 
@@ -583,6 +596,25 @@ def vocabulary() -> Vocabulary:
         if _current is None or _current[0] != version:
             _current = (version, build())
         return _current[1]
+
+
+def lineage_q(*industries: Industry, field: str = "industry") -> Q:
+    """A filter matching rows whose ``field`` is one of ``industries`` or beneath one.
+
+    It names the industries' keys, from the in-process index, so a read of hubs or businesses
+    of an industry joins no industry table: a plain range of an index on ``field``. An
+    industry the index does not hold yet is matched by its code instead."""
+    index = vocabulary()
+    ids: set[int] = set()
+    by_code = Q()
+    for industry in industries:
+        found = index.lineage_ids(industry)
+        if found is None:
+            for prefix in industry.code_prefixes:
+                by_code |= Q(**{f"{field}__code__startswith": prefix})
+        else:
+            ids.update(found)
+    return (Q(**{f"{field}__in": sorted(ids)}) if ids else Q()) | by_code
 
 
 def match(text: str, *, limit: int = 8, prefix: bool = False) -> Result:

@@ -9,29 +9,31 @@ from hubs.models.base import Located, LocatedQuerySet, box_q, unique_slug
 from hubs.models.industries import Industry
 from hubs.models.places import Region
 
+PUBLIC_POINT = ("public_latitude", "public_longitude")
+
+
+def _public(exact: str, town: str) -> models.GeneratedField:
+    """A coordinate of the point anyone may see, kept by the database beside the exact one."""
+    return models.GeneratedField(
+        expression=models.Case(models.When(location_public=True, then=exact), default=town),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
+
 
 class BusinessQuerySet(LocatedQuerySet["Business"]):
     """Businesses measured to the point anyone may see: exact, or only the town's centre.
 
     Measured from chosen points to a home business's exact spot, a distance, count or order would
     give its address away (move the point, watch the count change, bisect), so every spatial read
-    of businesses uses the public point.
+    of businesses uses the public point, which the database keeps in columns of its own.
     """
 
     def public_point_expressions(self):
-        exact = models.Q(location_public=True)
-        return (
-            models.Case(models.When(exact, then="latitude"), default="town_latitude"),
-            models.Case(models.When(exact, then="longitude"), default="town_longitude"),
-        )
+        return models.F("public_latitude"), models.F("public_longitude")
 
     def public_box_q(self, *, lat, lng, radius_km):
-        town = ("town_latitude", "town_longitude")
-        return models.Q(location_public=True) & box_q(
-            lat=lat, lng=lng, radius_km=radius_km
-        ) | models.Q(location_public=False) & box_q(
-            lat=lat, lng=lng, radius_km=radius_km, fields=town
-        )
+        return box_q(lat=lat, lng=lng, radius_km=radius_km, fields=PUBLIC_POINT)
 
 
 class Business(Located):
@@ -59,6 +61,9 @@ class Business(Located):
         default=True,
         help_text="Off for a home-based business: only its town is shown.",
     )
+    # The point anyone may see, which every distance, box and order of businesses reads.
+    public_latitude = _public("latitude", "town_latitude")
+    public_longitude = _public("longitude", "town_longitude")
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
     logo = models.ImageField(upload_to="businesses/logos/", blank=True)
@@ -80,7 +85,7 @@ class Business(Located):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = BusinessQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", *PUBLIC_POINT])
 
     class Meta(Located.Meta):
         ordering = ["name"]
@@ -93,21 +98,14 @@ class Business(Located):
                 name="hubs_business_town_range",
             ),
         ]
+        # No index on the exact point: every spatial read boxes the public one.
         indexes = [
-            *Located.Meta.indexes,
             # "Businesses of this industry near here", for "start the conversation".
-            models.Index(
-                fields=["industry", "latitude", "longitude"], name="business_industry_latlng"
-            ),
+            models.Index(fields=["industry", *PUBLIC_POINT], name="business_industry_public"),
             # The business directory, A to Z: its first page read in name order.
             models.Index(fields=["name"], name="business_name"),
-            # A private business is boxed at its town's centre (BusinessQuerySet.public_box_q):
-            # without this, every read "near a place" scans the whole table for them.
-            models.Index(
-                fields=["town_latitude", "town_longitude"],
-                condition=models.Q(location_public=False),
-                name="business_private_town_latlng",
-            ),
+            # Every read "near a place" boxes the public point (BusinessQuerySet.public_box_q).
+            models.Index(fields=PUBLIC_POINT, name="business_public_latlng"),
         ]
 
     def __str__(self):

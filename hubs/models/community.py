@@ -72,6 +72,10 @@ class Membership(models.Model):
 
     objects = MembershipQuerySet.as_manager()
 
+    # The state it was read from the database in, so that a write can tell whether it changes
+    # what public pages show; "" when not known (never read, or read without its state).
+    state_read = ""
+
     class Meta:
         ordering = ["-role", "business__name"]
         constraints = [
@@ -81,6 +85,30 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.business} in {self.hub}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        membership = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        membership.state_read = membership.__dict__.get("state", "")
+        return membership
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "state" in fields:
+            self.state_read = self.__dict__.get("state", "")
+
+    def written_publicly(self, *, existed: bool = True, state_written: bool = True) -> bool:
+        """Whether a write of the membership changes what anyone may see on a public page:
+        ``existed`` if the row was there before it, ``state_written`` if it stores the state
+        the membership has now (not for a delete, nor a save of other fields).
+
+        Public pages show active memberships only (the members, their count and connections,
+        the builder's steps, a business's hubs, who runs a hub); a request, a declined one, a
+        departure or a removal is seen by the business's owners and the hub's organizers
+        alone, on pages nobody else is served. So a write matters if the membership was
+        active, is active now, or either is not known."""
+        was_active = existed and self.state_read in (self.State.ACTIVE, "")
+        return was_active or (state_written and self.is_active)
 
     @property
     def is_active(self):

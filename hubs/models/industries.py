@@ -56,13 +56,6 @@ class Industry(models.Model):
             return [str(n) for n in range(first, last + 1)]
         return [self.code]
 
-    def lineage_q(self, field="industry"):
-        """A filter matching rows whose ``field`` is this industry or one beneath it."""
-        q = models.Q()
-        for prefix in self.code_prefixes:
-            q |= models.Q(**{f"{field}__code__startswith": prefix})
-        return q
-
 
 class IndexEntry(models.Model):
     """An entry of the Census Bureau's 2022 NAICS index: "Surfboards manufacturing" -> 339920."""

@@ -141,6 +141,14 @@ def _visitor_memberships(request, hub):
     return mine, is_organizer
 
 
+# What a hub's page reads of its hub: its row, industry and region up to the country, whether a
+# person runs it, and which of its lists hold anything. Built once: building it cost more than
+# the read (a request adds only the slug).
+_HUBS_FOR_PAGE = queries.with_lists_present(
+    claims.with_owner_on_site(Hub.objects.all())
+).select_related("industry", "region", "region__parent", "region__parent__parent")
+
+
 @require_GET
 @cache_for_visitors()
 def hub_detail(request, slug):
@@ -170,11 +178,7 @@ def _hub_page(request, slug):
     """The hub and the parts of its page every visitor sees alike, with the seconds they hold;
     None if no hub has the address. A hub not approved yet is shown to its organizers only:
     its parts are built once the visitor is known to be one, and not kept."""
-    hub = (
-        queries.with_meetings_held(claims.with_owner_on_site(Hub.objects.filter(slug=slug)))
-        .select_related("industry", "region", "region__parent", "region__parent__parent")
-        .first()
-    )
+    hub = _HUBS_FOR_PAGE.filter(slug=slug).first()
     if hub is None:
         return None, 0
     if not hub.is_approved:
@@ -189,38 +193,49 @@ def _hub_shared(request, hub):
     (it leaves the list and counts as held)."""
     unit = remembered_unit(request, hub.region.country_code if hub.region else "")
     members = queries.hub_members(hub)
-    partners = list(hub.partners.filter(resource__pending_review=False).select_related("resource"))
-    mentions = list(hub.mentions.all())
+    lists = _hub_lists(hub)
     steps = builder.hub_steps(
         hub=hub,
         members=members,
-        partners=partners,
-        mention_count=len(mentions),
-        meetings_held=hub.meetings_held,
+        partners=lists["partners"],
+        mention_count=len(lists["mentions"]),
+        meetings_held=queries.meetings_held(hub) if hub.has_meetings else 0,
     )
-    meetings = queries.upcoming_meetings(hub, limit=UPCOMING_MEETINGS)
     context = {
         "request": request,  # For absolute links only: nothing of the visitor's own.
         "hub": hub,
         "members": members,
         "network": builder.network(members),
-        "secondary_industries": list(hub.secondary_industries.all()),
-        "partners": partners,
-        "mentions": mentions,
-        "updates": list(hub.updates.all()[:10]),
-        "meetings": meetings,
+        **lists,
         "steps": steps,
         **_around_hub(hub),
         "unit": unit,
         "map_points": map_points([hub]),
-        **_hub_sharing(request, hub, members, meetings),
+        **_hub_sharing(request, hub, members, lists["meetings"]),
     }
     sections = {
         part: render_to_string(f"hubs/hub_detail.html#{part}", context)
         for part in ("head", "intro", "story", "steps", "network", "aside")
     }
     shared = {"sections": sections, "next_step": builder.next_step(steps)}
-    return shared, _seconds_until_meetings_change(meetings)
+    return shared, _seconds_until_meetings_change(lists["meetings"])
+
+
+def _hub_lists(hub):
+    """The hub's own lists: reviewed partners, press mentions, news updates, secondary
+    industries and upcoming meetings, each read only if the hub's row says it holds anything
+    (``queries.with_lists_present``)."""
+    return {
+        "partners": queries.hub_partners(hub) if hub.has_partners else [],
+        "mentions": list(hub.mentions.all()) if hub.has_mentions else [],
+        "updates": list(hub.updates.all()[:10]) if hub.has_updates else [],
+        "secondary_industries": (
+            list(hub.secondary_industries.all()) if hub.has_secondary_industries else []
+        ),
+        "meetings": (
+            queries.upcoming_meetings(hub, limit=UPCOMING_MEETINGS) if hub.has_meetings else []
+        ),
+    }
 
 
 def _seconds_until_meetings_change(meetings):

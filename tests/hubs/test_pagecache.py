@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from hubs import services
 from hubs.models import Hub, Meeting, Membership, Region, Update
-from hubs.pagecache import _page_key
+from hubs.pagecache import _page_key, directory_version
 from hubs.views.details import _seconds_until_meetings_change
 from tests.factories import (
     make_business,
@@ -418,7 +419,9 @@ def test_hub_page_parts_are_built_every_time_when_the_cache_is_off(client, setti
     with CaptureQueriesContext(connection) as queries:
         client.get(hub.get_absolute_url())
 
-    assert len(queries) == 12
+    # The session, the user, the visitor's memberships, then the hub, its members and the
+    # resources near: a hub with no list and no complement reads nothing more.
+    assert len(queries) == 6
     assert _fragment_entries() == 0
 
 
@@ -471,3 +474,158 @@ def test_a_pending_hub_page_is_built_for_its_organizers_and_never_kept(client):
     assert organizers.status_code == 200
     assert "Not public yet." in organizers.content.decode()
     assert _fragment_entries() == 0
+
+
+# A membership shows on public pages only while active (hubs.models.Membership.
+# written_publicly): a write that neither makes one active nor ends an active one leaves every
+# cache alone; one that does shows at once.
+
+REQUESTED, ACTIVE = Membership.State.REQUESTED, Membership.State.ACTIVE
+LEFT, REMOVED = Membership.State.LEFT, Membership.State.REMOVED
+
+
+def _member_link(membership):
+    business = membership.business
+    return f'<a href="{business.get_absolute_url()}">{business.name}</a>'
+
+
+def _shown(client, membership):
+    page = client.get(membership.hub.get_absolute_url()).content.decode()
+    return _member_link(membership) in page
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), [(REQUESTED, ACTIVE), (ACTIVE, LEFT), (ACTIVE, REMOVED), (LEFT, ACTIVE)]
+)
+def test_a_membership_becoming_or_ceasing_to_be_active_shows_at_once(client, before, after):
+    membership = make_membership(state=before)
+    shown_before = _shown(client, membership)  # Now kept, whole and in parts.
+
+    membership.state = after
+    membership.save(update_fields=["state"])
+
+    assert (shown_before, _shown(client, membership)) == (before == ACTIVE, after == ACTIVE)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(REQUESTED, REMOVED), (REQUESTED, LEFT), (LEFT, REQUESTED), (REMOVED, REQUESTED)],
+)
+def test_a_membership_never_active_leaves_the_directory_version_alone(before, after):
+    membership = Membership.objects.get(pk=make_membership(state=before).pk)
+    version = directory_version()
+
+    membership.state = after
+    membership.connections = ["finance"]
+    membership.role = Membership.Role.ORGANIZER
+    membership.save()
+
+    assert directory_version() == version
+    assert Membership.objects.get(pk=membership.pk).state == after
+
+
+def test_a_join_request_leaves_the_kept_pages_alone(client, django_assert_num_queries, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0  # So only a whole cached page costs no query.
+    hub = make_hub()
+    _organizer_of(hub)
+    user = make_user()
+    business = make_business(industry=hub.industry)
+    business.owners.add(user)
+    client.get(hub.get_absolute_url())
+    version = directory_version()
+
+    membership = services.membership_request(
+        hub=hub, business=business, connections=["finance"], user=user
+    )
+    with django_assert_num_queries(0):
+        client.get(hub.get_absolute_url())
+
+    assert directory_version() == version
+    assert Membership.objects.get(pk=membership.pk).state == REQUESTED
+
+
+def test_a_declined_request_leaves_the_directory_version_alone():
+    hub = make_hub()
+    _organizer_of(hub)
+    membership = Membership.objects.get(pk=make_membership(hub=hub, state=REQUESTED).pk)
+    version = directory_version()
+
+    services.membership_decide(membership=membership, approve=False)
+
+    assert directory_version() == version
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_an_approved_request_shows_at_once(client):
+    hub = make_hub()
+    _organizer_of(hub)
+    membership = make_membership(hub=hub, state=REQUESTED)
+    shown_before = _shown(client, membership)
+
+    services.membership_decide(membership=Membership.objects.get(pk=membership.pk), approve=True)
+
+    assert (shown_before, _shown(client, membership)) == (False, True)
+
+
+def test_a_deleted_active_membership_is_gone_at_once(client):
+    membership = make_membership()
+    shown_before = _shown(client, membership)
+
+    Membership.objects.get(pk=membership.pk).delete()
+
+    assert (shown_before, _shown(client, membership)) == (True, False)
+
+
+def test_an_active_members_new_role_shows_at_once(client):
+    membership = make_membership()
+    client.get(membership.hub.get_absolute_url())
+
+    membership = Membership.objects.get(pk=membership.pk)
+    membership.role = Membership.Role.ORGANIZER
+    membership.save(update_fields=["role"])
+    page = client.get(membership.hub.get_absolute_url()).content.decode()
+
+    assert f'{_member_link(membership)} <span class="badge">Organizer</span>' in page
+
+
+def test_a_membership_written_without_its_state_read_shows_at_once(client):
+    active = make_membership()
+    shown_before = _shown(client, active)
+
+    # Written over without being read: its state before is not known.
+    Membership(
+        pk=active.pk,
+        hub=active.hub,
+        business=active.business,
+        state=REQUESTED,
+        requested_at=active.requested_at,
+    ).save()
+
+    assert (shown_before, _shown(client, active)) == (True, False)
+
+
+def test_a_membership_state_loaded_after_it_was_read_is_known_when_written():
+    membership = make_membership(state=REQUESTED)
+    version = directory_version()
+
+    deferred = Membership.objects.only("pk", "hub", "business").get(pk=membership.pk)
+    assert deferred.is_requested  # Loads the state it was read without.
+    deferred.role = Membership.Role.ORGANIZER
+    deferred.save()
+
+    assert directory_version() == version
+    assert Membership.objects.get(pk=membership.pk).role == Membership.Role.ORGANIZER
+
+
+def test_a_membership_refreshed_after_it_became_active_shows_its_departure_at_once(client):
+    membership = Membership.objects.get(pk=make_membership(state=REQUESTED).pk)
+    approved = Membership.objects.get(pk=membership.pk)
+    approved.state = ACTIVE
+    approved.save()
+    shown_before = _shown(client, membership)
+
+    membership.refresh_from_db()
+    membership.state = LEFT
+    membership.save()
+
+    assert (shown_before, _shown(client, membership)) == (True, False)

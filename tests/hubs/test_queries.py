@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from hubs import geo, queries, tallies
+from hubs import geo, queries, tallies, vocabulary
 from hubs.models import Business, Hub, Industry, Membership, Region
 from hubs.models.base import WIDENING_RADII_KM
 from tests.factories import (
@@ -46,6 +46,7 @@ def scattered():
     spots += [(rng.uniform(-85, 85), rng.uniform(-180, 180)) for _ in range(35)]
     for n, (lat, lng) in enumerate(spots):
         make_hub(name=f"Scattered {n:02d}", industry=industry, latitude=lat, longitude=lng)
+    vocabulary.vocabulary()  # The industry index, built once per process, holds the new one.
     return industry
 
 

@@ -8,8 +8,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hubs import geo
-from hubs.models import Business, Hub, Industry, Meeting, Membership, Region, Stage
+from hubs import geo, vocabulary
+from hubs.models import (
+    Business,
+    Hub,
+    Industry,
+    Meeting,
+    Membership,
+    Mention,
+    Partner,
+    Region,
+    Resource,
+    Stage,
+    Update,
+)
 from tests.factories import (
     make_business,
     make_hub,
@@ -18,7 +30,7 @@ from tests.factories import (
     make_region,
     make_resource,
 )
-from tests.rendered import body, h1, heading, hub_cards, list_items, section
+from tests.rendered import body, h1, heading, hub_cards, list_items, section, text
 
 pytestmark = pytest.mark.django_db
 
@@ -330,6 +342,74 @@ def test_hub_detail_shows_the_hub_its_members_and_neighbours(client, lutes):
     assert list_items(section(response, "complementary-heading")) == [
         "Harbour Strings String Making · " + shown_km(geo.haversine_km(-45.3, -140, -45.5, -140))
     ]
+
+
+def _hub_with_every_list():
+    """A hub with one of each of its page's lists, and things those lists leave out: a partner
+    awaiting review, a cancelled meeting."""
+    hub = make_hub(name="Full Hub", latitude=-45.0, longitude=-140.0)
+    hub.secondary_industries.add(make_industry(title="Bow Making", slug="bow-making"))
+    reviewed = make_resource(name="City Hall", kind=Resource.Kind.CITY)
+    Partner.objects.create(hub=hub, resource=reviewed, note="Lends the hall.")
+    Partner.objects.create(hub=hub, resource=make_resource(name="Unreviewed", pending_review=True))
+    Mention.objects.create(hub=hub, title="Makers unite", url="https://news.example/makers")
+    Update.objects.create(hub=hub, title="Fair on Friday", body="Come.")
+    starts_at = timezone.now() + timedelta(days=3)
+    meeting = {"hub": hub, "address": "Town hall", "ends_at": starts_at + timedelta(hours=2)}
+    Meeting.objects.create(title="Spring meeting", starts_at=starts_at, **meeting)
+    Meeting.objects.create(
+        title="Called off", starts_at=starts_at, cancelled_at=timezone.now(), **meeting
+    )
+    strings = make_industry(title="String Making")
+    strings.complements.add(hub.industry)
+    make_hub(name="Strings Nearby", industry=strings, latitude=-45.1, longitude=-140.0)
+    return hub
+
+
+def test_hub_detail_shows_each_of_its_lists(client):
+    hub = _hub_with_every_list()
+
+    response = client.get(hub.get_absolute_url())
+
+    assert "Also: Bow Making " in text(body(response))
+    assert list_items(section(response, "partners-heading")) == ["City Hall Lends the hall."]
+    assert list_items(section(response, "mentions-heading")) == ["Makers unite"]
+    assert heading(response, "updates-heading") == "News from the hub"
+    assert "Fair on Friday" in text(section(response, "updates-heading"))
+    [meeting] = list_items(section(response, "meetings-heading"))
+    assert (meeting.split(" ")[:2], meeting.split(" · ")[-1]) == (
+        ["Spring", "meeting"],
+        "Town hall",
+    )
+    assert list_items(section(response, "complementary-heading")) == [
+        "Strings Nearby String Making · " + shown_km(geo.haversine_km(-45, -140, -45.1, -140))
+    ]
+
+
+def test_hub_detail_reads_only_the_lists_that_hold_something(
+    client, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
+    full, empty = _hub_with_every_list(), make_hub(name="Empty Hub")
+    Partner.objects.create(hub=empty, resource=make_resource(pending_review=True))
+    client.get(full.get_absolute_url())  # The tallies, counted once per directory version.
+
+    # The hub, members, partners, mentions, updates, secondary industries, upcoming meetings,
+    # meetings held, resources and complementary hubs.
+    with django_assert_num_queries(10):
+        client.get(full.get_absolute_url())
+    # The hub, members and resources: nothing is listed, no complement has a hub.
+    with django_assert_num_queries(3):
+        response = client.get(empty.get_absolute_url())
+
+    page = body(response)
+    assert "Engaged partners" not in page
+    assert "In the press" not in page
+    assert "News from the hub" not in page
+    assert "Also: " not in page
+    assert "Complementary hubs nearby" not in page
+    assert list_items(section(response, "meetings-heading")) == []
+    assert "No meeting scheduled." in text(section(response, "meetings-heading"))
 
 
 @pytest.mark.parametrize("status", [Hub.Status.PENDING, Hub.Status.REJECTED, Hub.Status.ARCHIVED])
@@ -666,6 +746,7 @@ def test_browse_pages_cost_a_fixed_number_of_queries(
     client, lutes, testland, django_assert_max_num_queries, page
 ):
     url = _page_urls(lutes, testland)[page]
+    vocabulary.vocabulary()  # Each process builds the industry index once, not per page.
     with django_assert_max_num_queries(PAGE_QUERIES[page]) as before:
         client.get(url)
     grow_directory(lutes, testland["capital"])

@@ -505,7 +505,7 @@ def test_search_with_an_industry_and_no_place_lists_its_hubs_by_members(client):
 
     expected = list(
         Hub.objects.approved()
-        .filter(industry.lineage_q())
+        .filter(industry__code__startswith=industry.code)
         .order_by("-member_count", "name")
         .values_list("name", flat=True)
     )

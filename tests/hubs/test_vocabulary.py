@@ -10,7 +10,7 @@ from django.urls import reverse
 from hubs import vocabulary
 from hubs.importers import HubResource
 from hubs.models import Hub, Industry, UnmatchedIndustryText
-from tests.factories import make_user
+from tests.factories import make_hub, make_user
 from tests.hubs.industry_words import HELD_OUT, WORDS
 from tests.rendered import alerts
 
@@ -244,3 +244,50 @@ def test_a_match_is_remembered_and_each_caller_gets_its_own_copy():
 
     assert second.best.code == "339920"
     assert second.best.title == "Sporting and Athletic Goods Manufacturing"
+
+
+def _lineage_codes(*codes):
+    industries = [Industry.objects.get(code=code) for code in codes]
+    matched = Industry.objects.filter(vocabulary.lineage_q(*industries, field="pk"))
+    return sorted(matched.values_list("code", flat=True))
+
+
+def test_lineage_q_names_the_industry_and_every_one_beneath_it():
+    assert _lineage_codes("33992") == ["33992", "339920"]
+    assert _lineage_codes("339920") == ["339920"]
+
+
+def test_lineage_q_of_a_sector_spanning_codes_holds_each_of_them():
+    codes = _lineage_codes("31-33")
+
+    expected = Industry.objects.filter(code__regex=r"^3[123]").values_list("code", flat=True)
+    assert "31-33" in expected
+    assert "339920" in expected
+    assert codes == sorted(expected)
+
+
+def test_lineage_q_of_several_industries_is_their_union():
+    assert _lineage_codes("339920", "33992") == ["33992", "339920"]
+    assert _lineage_codes("339920", "311111") == ["311111", "339920"]
+
+
+def test_lineage_q_reads_no_industry_once_the_index_is_built(django_assert_num_queries):
+    industry = Industry.objects.get(code="33992")
+    vocabulary.vocabulary()
+
+    with django_assert_num_queries(1):  # The hubs alone: no join, no read of industries.
+        list(Hub.objects.filter(vocabulary.lineage_q(industry)))
+
+
+def test_lineage_q_holds_an_industry_added_beneath_at_once():
+    parent = Industry.objects.get(code="33992")
+    vocabulary.lineage_q(parent)  # The index is built, and this lineage worked out.
+    child = Industry.objects.create(
+        code="339929", title="Trail gear", slug="trail-gear", parent=parent
+    )
+    hub = make_hub(name="Trail Gear Hub", industry=child)
+
+    found = Hub.objects.filter(vocabulary.lineage_q(parent)).order_by("pk")
+    expected = Hub.objects.filter(industry__code__startswith="33992").order_by("pk")
+    assert hub in expected
+    assert list(found) == list(expected)
