@@ -1,6 +1,7 @@
 """Hubs: a city or region where businesses of one industry cluster, and their stage."""
 
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from hubs.models.base import Located, LocatedQuerySet, unique_slug
 from hubs.models.industries import Industry
 from hubs.models.places import Region
+from hubs.models.visibility import ShownWhen
 
 
 class Stage(models.TextChoices):
@@ -85,7 +87,7 @@ class HubQuerySet(LocatedQuerySet["Hub"]):
         )
 
 
-class Hub(Located):
+class Hub(ShownWhen, Located):
     """A city or region where businesses of one industry cluster."""
 
     class Status(models.TextChoices):
@@ -173,6 +175,8 @@ class Hub(Located):
     objects = HubQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["member_count", "stage", "updated_at"])
 
+    shown_field = "status"
+
     class Meta(Located.Meta):
         ordering = ["name"]
         constraints = [
@@ -246,6 +250,12 @@ class Hub(Located):
 
     def get_absolute_url(self):
         return reverse("hubs:hub", args=[self.slug])
+
+    @classmethod
+    def shows(cls, value: Any) -> bool:
+        """Public pages show approved hubs only; one under review, rejected or archived is
+        seen by its organizers alone (its page is built for them and never kept)."""
+        return value == cls.Status.APPROVED
 
     @property
     def zone(self) -> ZoneInfo:
