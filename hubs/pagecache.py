@@ -26,9 +26,13 @@ import functools
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.signals import request_finished, request_started
+from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +56,41 @@ def _cache_answered():
         logger.warning("The cache answers again; pages are cached.")
 
 
-def directory_version():
+# What a request has read of the shared cache's version numbers: each is read once a request,
+# so a page's parts (the page itself, fragments, tallies, figures, look-ups, the industry index)
+# agree on one version and cost one round trip to Redis instead of one each. None outside a
+# request (commands, tasks): there every call reads afresh.
+_request = Local()
+
+
+@receiver(request_started, dispatch_uid="versions-read-once")
+def _request_started(**kwargs):
+    _request.versions = {}
+
+
+@receiver(request_finished, dispatch_uid="versions-forgotten")
+def _request_finished(**kwargs):
+    _request.versions = None
+
+
+def read_once_per_request[T](key: str, read: Callable[[], T]) -> T:
+    """``read()``, or what it gave for ``key`` earlier in the same request."""
+    versions = getattr(_request, "versions", None)
+    if versions is None:
+        return read()
+    if key not in versions:
+        versions[key] = read()
+    return versions[key]
+
+
+def forget_read(key: str) -> None:
+    """The request's next read of ``key`` asks the cache again (it was just changed)."""
+    versions = getattr(_request, "versions", None)
+    if versions:
+        versions.pop(key, None)
+
+
+def _read_directory_version():
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, timeout=None)
@@ -60,8 +98,13 @@ def directory_version():
     return version
 
 
+def directory_version():
+    return read_once_per_request(VERSION_KEY, _read_directory_version)
+
+
 def bump_directory_version(**kwargs):
     """Every cached page is stale from now on (a signal receiver: it takes any arguments)."""
+    forget_read(VERSION_KEY)
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # Not set yet, or evicted: start a new series.

@@ -71,7 +71,8 @@ def with_next_meeting(hubs: HubQuerySet) -> HubQuerySet:
         .order_by("starts_at")
         .values("starts_at")[:1]
     )
-    return hubs.annotate(next_meeting_at=Subquery(upcoming))
+    # Hub declares the attribute, for the cards read without the subquery (hub_cards).
+    return hubs.annotate(next_meeting_at=Subquery(upcoming))  # type: ignore[no-redef]
 
 
 # Whether each of a hub's own lists holds anything, an EXISTS each: built once, since building
@@ -151,7 +152,8 @@ def with_coverage(hubs: list[Hub]) -> list[Hub]:
 def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
     """Each section's hubs as its cards show them (industry, region, next meeting, an online
     hub's coverage, the distance), in the section's order, from one read of all of them (and
-    one of the coverage if any meets online); a hub approved no longer is left out.
+    one of the coverage if any meets online); a hub approved no longer is left out. The next
+    meeting's subquery is left out when the tallies know none of the hubs has one to come.
 
     A page's sections first find their hubs' keys in light reads; the rows are read here once.
     """
@@ -161,7 +163,13 @@ def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
         return [[] for _ in listed]
     rows = Hub.objects.approved().filter(pk__in=keys).order_by()
     cards = rows.select_related("industry", "region__parent").only(*CARD_FIELDS)
-    found = with_coverage(list(with_next_meeting(cards)))
+    counted = tallies.current()
+    if counted is None or counted.may_meet(keys):
+        found = with_coverage(list(with_next_meeting(cards)))
+    else:  # None of them has a meeting to come: no subquery to build, compile and plan.
+        found = with_coverage(list(cards))
+        for hub in found:
+            hub.next_meeting_at = None
     by_pk, used = {hub.pk: hub for hub in found}, set()
     listed_cards = []
     for section in listed:

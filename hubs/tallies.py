@@ -17,12 +17,15 @@ and every read runs.
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.cache import caches
 from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
 
 from hubs.lookups import ALIAS
-from hubs.models import Business, Hub, Industry, Interest
+from hubs.models import Business, Hub, Industry, Interest, Meeting
+from hubs.models.meetings import MAX_DURATION_HOURS
 from hubs.pagecache import directory_version
 
 # A bound on how stale the tallies may be if a write skipped the version's bump, or a count
@@ -40,6 +43,9 @@ class Tallies:
     complements: dict[int, tuple[str, ...]]
     # The codes of the industries that some business is of.
     with_businesses: frozenset[str]
+    # The hubs with a meeting not cancelled that had not ended when counted (time only ends
+    # meetings, so a hub outside the set has no meeting to come; one inside may).
+    with_meetings: frozenset[int]
 
     def approved_hubs(self, industries: Iterable[Industry | None], *, mode: str) -> int:
         """Approved hubs meeting in ``mode`` of the industries and those beneath them (of every
@@ -59,6 +65,10 @@ class Tallies:
         """Whether some business is of the industry or one beneath it."""
         within = tuple(industry.code_prefixes)
         return any(code.startswith(within) for code in self.with_businesses)
+
+    def may_meet(self, hub_ids: Iterable[int]) -> bool:
+        """Whether any of the hubs may have a meeting to come."""
+        return not self.with_meetings.isdisjoint(hub_ids)
 
     def complementary_hubs(self, industry: Industry, *, searched: Iterable[Industry] = ()) -> int:
         """Approved hubs meeting in person of the industries complementary to ``industry``,
@@ -84,8 +94,15 @@ def _count() -> Tallies:
     of_businesses = Industry.objects.filter(
         Exists(Business.objects.filter(industry=OuterRef("pk")))
     )
+    now = timezone.now()
+    meetings = Meeting.objects.scheduled().filter(
+        # The start bound reads the start index (as queries.with_next_meeting does).
+        ends_at__gt=now,
+        starts_at__gt=now - timedelta(hours=MAX_DURATION_HOURS),
+    )
     return Tallies(
         hubs=hubs,
+        with_meetings=frozenset(meetings.values_list("hub_id", flat=True).distinct()),
         with_businesses=frozenset(of_businesses.values_list("code", flat=True)),
         interested=frozenset(Interest.objects.values_list("industry_id", flat=True).distinct()),
         complements={pk: tuple(codes) for pk, codes in complements.items()},

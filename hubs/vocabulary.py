@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from hubs.models import IndexEntry, Industry, UnmatchedIndustryText
+from hubs.pagecache import forget_read, read_once_per_request
 
 logger = logging.getLogger(__name__)
 
@@ -535,13 +536,14 @@ def _cache_down():
 
 def _version():
     try:
-        return cache.get(VERSION_KEY, 0)
+        return read_once_per_request(VERSION_KEY, lambda: cache.get(VERSION_KEY, 0))
     except Exception:  # A cache that is down must not stop the matcher: keep the index we have.
         _cache_down()
         return _current[0] if _current else 0
 
 
 def _bump_shared_version():
+    forget_read(VERSION_KEY)
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet, or evicted

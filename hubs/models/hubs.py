@@ -1,5 +1,6 @@
 """Hubs: a city or region where businesses of one industry cluster, and their stage."""
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -174,6 +175,9 @@ class Hub(ShownWhen, Located):
 
     objects = HubQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["member_count", "stage", "updated_at"])
+    # When its next meeting starts (None: none to come), on rows read for cards and lists
+    # (``queries.with_next_meeting``, ``queries.hub_cards``).
+    next_meeting_at: datetime | None
 
     shown_field = "status"
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from hubs import curation, organizing, services
 from hubs.models import (
     Hub,
+    Industry,
     Meeting,
     Membership,
     Mention,
@@ -929,3 +930,73 @@ def test_a_resource_awaiting_review_edited_or_deleted_leaves_the_directory_versi
 
     assert directory_version() == version
     assert not Resource.objects.filter(pk=resource.pk).exists()
+
+
+def _count_version_reads(monkeypatch):
+    """The reads of the directory version from the shared cache, counted."""
+    from hubs import pagecache
+
+    reads = []
+    real_get = pagecache.cache.get
+
+    def get(key, *args, **kwargs):
+        if key == pagecache.VERSION_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(pagecache.cache, "get", get)
+    return reads
+
+
+def test_a_request_reads_the_directory_version_once(client, monkeypatch):
+    sporting_goods = Industry.objects.get(code="339920")
+    hub = make_hub(
+        name="Ogden Once Hub", industry=sporting_goods, latitude=41.223, longitude=-111.974
+    )
+    directory_version()  # Set, as any earlier request would have.
+    reads = _count_version_reads(monkeypatch)
+
+    response = client.get(reverse("hubs:search"), {"industry": "sporting goods", "near": "Ogden"})
+
+    assert hub.name in response.content.decode()
+    assert len(reads) == 1  # The page cache, look-ups and tallies all use the one read.
+
+
+def test_a_write_in_a_request_makes_its_next_reads_see_the_new_version():
+    from django.core.signals import request_finished, request_started
+
+    from hubs.pagecache import bump_directory_version
+
+    request_started.send(sender=None)
+    try:
+        before = directory_version()
+        bump_directory_version()
+        assert directory_version() == before + 1
+    finally:
+        request_finished.send(sender=None)
+
+
+def test_outside_a_request_every_call_reads_the_version_afresh():
+    from django.core.cache import cache
+
+    from hubs.pagecache import VERSION_KEY
+
+    before = directory_version()
+    cache.incr(VERSION_KEY)  # Another process's write.
+
+    assert directory_version() == before + 1
+
+
+def test_a_request_sees_another_process_write_made_before_it_began(client):
+    from django.core.cache import cache
+
+    from hubs.pagecache import VERSION_KEY
+
+    hub = make_hub(name="Before The Write")
+    client.get(hub.get_absolute_url())  # Kept under the current version.
+    Hub.objects.filter(pk=hub.pk).update(name="After The Write")  # No signal, as elsewhere.
+    cache.incr(VERSION_KEY)  # Another process bumps the version.
+
+    response = client.get(reverse("hubs:hub", args=[hub.slug]))
+
+    assert "After The Write" in response.content.decode()

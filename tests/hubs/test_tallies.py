@@ -1,11 +1,16 @@
 """The approved hubs each industry has, by mode: counted once per directory version, so that a
 search skips reads that could only find nothing, and never hides a hub that exists."""
 
-import pytest
-from django.urls import reverse
+from datetime import timedelta
 
-from hubs import tallies
-from hubs.models import Hub, Interest
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from hubs import queries, tallies
+from hubs.models import Hub, Interest, Meeting
 from tests.factories import make_business, make_hub, make_industry, make_online_hub
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +119,56 @@ def test_complementary_hubs_and_interest_are_read_once_they_exist(client):
     assert "Hubs of complementary industries nearby" in after
     assert "Ogden Sail Loft" in after
     assert "1 business near Ogden, UT wants a kite weaving hub." in after
+
+
+def _meeting(hub, *, starts_in_hours, hours=2, cancelled=False):
+    starts = timezone.now() + timedelta(hours=starts_in_hours)
+    return Meeting.objects.create(
+        hub=hub,
+        title="Meet-up",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=hours),
+        address="Union Station",
+        cancelled_at=timezone.now() if cancelled else None,
+    )
+
+
+def test_tallies_know_the_hubs_with_a_meeting_to_come_or_under_way():
+    coming, under_way, ended, cancelled, none = (make_hub() for _ in range(5))
+    _meeting(coming, starts_in_hours=48)
+    _meeting(under_way, starts_in_hours=-1)
+    _meeting(ended, starts_in_hours=-5)
+    _meeting(cancelled, starts_in_hours=48, cancelled=True)
+
+    counted = tallies.current()
+
+    assert {coming.pk, under_way.pk} <= counted.with_meetings
+    assert counted.with_meetings.isdisjoint({ended.pk, cancelled.pk, none.pk})
+    assert counted.may_meet([none.pk, coming.pk])
+    assert not counted.may_meet([none.pk, ended.pk, cancelled.pk])
+
+
+def test_cards_of_hubs_without_meetings_read_no_meeting():
+    quiet = make_hub(name="Quiet Hub")
+    tallies.current()
+
+    with CaptureQueriesContext(connection) as captured:
+        [cards] = queries.hub_cards([(quiet.pk, 2.0)])
+
+    assert [(hub.name, hub.next_meeting_at, hub.distance_km) for hub in cards] == [
+        ("Quiet Hub", None, 2.0)
+    ]
+    assert len(captured) == 1
+    assert "hubs_meeting" not in captured[0]["sql"]
+
+
+def test_a_meeting_scheduled_shows_on_its_hub_card_at_once():
+    hub = make_hub(name="Soon Meeting Hub")
+    tallies.current()
+    meeting = _meeting(hub, starts_in_hours=30)
+
+    [cards] = queries.hub_cards([(hub.pk, None)])
+
+    assert [(card.name, card.next_meeting_at) for card in cards] == [
+        ("Soon Meeting Hub", meeting.starts_at)
+    ]
