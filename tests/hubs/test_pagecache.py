@@ -1,7 +1,7 @@
 """Whole public pages are cached for anonymous visitors, and any change to the directory makes
 them stale at once."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hubs import curation, organizing, services
+from hubs.meetings import Place, series_schedule
 from hubs.models import (
     Hub,
     Industry,
@@ -827,6 +828,48 @@ def test_a_hub_under_review_writes_its_rows_without_bumping_the_directory_versio
         hub.updates.count(),
         hub.partners.count(),
     ] == [0, 1, 1, 1]
+
+
+def _series(hub):
+    return series_schedule(
+        hub=hub,
+        by=make_user(),
+        title="Weekly meet-up",
+        description="",
+        first_day=timezone.localdate() + timedelta(days=2),
+        local_time=time(19, 0),
+        duration=timedelta(hours=2),
+        frequency="weekly",
+        week_of_month=None,
+        months=1,
+        place=Place(is_online=False, address="Union Station"),
+        capacity=None,
+    )
+
+
+def test_a_series_of_a_hub_under_review_leaves_the_directory_version_alone(
+    django_capture_on_commit_callbacks,
+):
+    hub = Hub.objects.get(pk=make_hub(status=PENDING).pk)
+    version = directory_version()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        series, created = _series(hub)
+
+    assert (callbacks, directory_version()) == ([], version)
+    assert hub.meetings.count() == len(created) >= 4
+
+
+def test_a_series_of_an_approved_hub_shows_at_once(client, django_capture_on_commit_callbacks):
+    hub = make_hub()
+    before = client.get(hub.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        series, created = _series(Hub.objects.get(pk=hub.pk))
+    after = client.get(hub.get_absolute_url()).content.decode()
+
+    link = f'href="{created[0].get_absolute_url()}"'
+    assert (link in before, link in after) == (False, True)
 
 
 def test_an_approved_hubs_rows_show_at_once(client):
