@@ -2,23 +2,40 @@ from django.apps import AppConfig
 from django.conf import settings
 
 
-def _membership_saved(sender, instance, created, update_fields, **kwargs):
-    """A join request, and any write to a membership that is not active and stays so, leaves
-    cached pages alone (``Membership.written_publicly``): a request would otherwise empty
-    every cache of the site."""
+def _shown_row_saved(sender, instance, created, update_fields, **kwargs):
+    """A write that public pages cannot see (``hubs/models/visibility.py``: a join request, an
+    edit of a hub under review, a suggested resource) leaves every cache alone; the first
+    write that shows a row, or the last that showed it, bumps at once."""
     from hubs.pagecache import bump_directory_version
 
-    state_written = update_fields is None or "state" in update_fields
-    if instance.written_publicly(existed=not created, state_written=state_written):
+    field_written = update_fields is None or instance.shown_field in update_fields
+    if instance.written_publicly(existed=not created, field_written=field_written):
         bump_directory_version()
-    if state_written:
-        instance.state_read = instance.state
+    if field_written:
+        instance.shown_read = getattr(instance, instance.shown_field)
 
 
-def _membership_deleted(sender, instance, **kwargs):
+def _shown_row_deleted(sender, instance, **kwargs):
     from hubs.pagecache import bump_directory_version
 
-    if instance.written_publicly(state_written=False):
+    if instance.written_publicly(field_written=False):
+        bump_directory_version()
+
+
+def _hub_row_written(sender, instance, **kwargs):
+    """A meeting, mention, update or partner of a hub under review shows on no public page."""
+    from hubs.pagecache import bump_directory_version
+
+    if instance.shown_publicly():
+        bump_directory_version()
+
+
+def _secondary_industries_changed(sender, instance, **kwargs):
+    """A hub's other industries, set from the hub (its edit form): public only if it is."""
+    from hubs.models import Hub
+    from hubs.pagecache import bump_directory_version
+
+    if not isinstance(instance, Hub) or instance.may_be_shown():
         bump_directory_version()
 
 
@@ -44,32 +61,35 @@ class HubsConfig(AppConfig):
         shown = [
             models.Industry,
             models.Region,
-            models.Hub,
             models.Business,
-            models.Resource,
-            models.Partner,
-            models.Mention,
-            models.Update,
             models.Interest,
-            models.Meeting,  # Hub pages list them; cards say when the next one is.
             models.Place,
             models.PlaceName,
         ]
         for model in shown:
             post_save.connect(bump_directory_version, sender=model, dispatch_uid=f"page-{model}")
             post_delete.connect(bump_directory_version, sender=model, dispatch_uid=f"del-{model}")
-        # A membership shows only while active: a join request changes nothing public.
-        post_save.connect(_membership_saved, sender=models.Membership, dispatch_uid="page-member")
-        post_delete.connect(
-            _membership_deleted, sender=models.Membership, dispatch_uid="del-member"
-        )
+        # Rows shown only in some states (hubs/models/visibility.py): a write nobody else can
+        # see yet, such as a join request or an edit of a hub under review, changes nothing.
+        for model in [models.Hub, models.Resource, models.Membership]:
+            post_save.connect(_shown_row_saved, sender=model, dispatch_uid=f"page-{model}")
+            post_delete.connect(_shown_row_deleted, sender=model, dispatch_uid=f"del-{model}")
+        # A hub's own rows, shown while their hub is (meetings: hub pages list them, cards say
+        # when the next one is).
+        for model in [models.Meeting, models.Mention, models.Update, models.Partner]:
+            for signal in (post_save, post_delete):
+                signal.connect(_hub_row_written, sender=model, dispatch_uid=f"{signal}-{model}")
         # A deleted account takes its ownerships with it (a cascade sends no m2m signal): a
         # listing it ran is unclaimed from then on.
         post_delete.connect(
             bump_directory_version, sender=settings.AUTH_USER_MODEL, dispatch_uid="del-user"
         )
+        m2m_changed.connect(
+            _secondary_industries_changed,
+            sender=models.Hub.secondary_industries.through,
+            dispatch_uid="m2m-hub-industries",
+        )
         for through in [
-            models.Hub.secondary_industries.through,
             models.Business.owners.through,
             models.Industry.complements.through,  # Search pages list complementary hubs.
         ]:

@@ -68,7 +68,10 @@ def reject_hubs(hubs, *, reason):
 
 def approve_resources(resources):
     """Resources suggested by organizers become public; returns how many were waiting."""
-    return resources.awaiting_review().update(pending_review=False)
+    approved = resources.awaiting_review().update(pending_review=False)
+    if approved:
+        bump_directory_version()  # An update() sends no signal, and they show publicly now.
+    return approved
 
 
 @transaction.atomic

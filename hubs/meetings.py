@@ -221,8 +221,10 @@ def series_schedule(
         )
         for day in days
     )
-    # bulk_create sends no post_save: cached pages that list meetings go stale here.
-    transaction.on_commit(bump_directory_version)
+    # bulk_create sends no post_save: cached pages that list meetings go stale here, unless
+    # they are a hub's under review, which no public page shows.
+    if meetings and meetings[0].shown_publicly():
+        transaction.on_commit(bump_directory_version)
     return series, meetings
 
 

@@ -1,5 +1,7 @@
 """Businesses listed by their owners, and the local resources that help them."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -8,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from hubs.models.base import Located, LocatedQuerySet, box_q, unique_slug
 from hubs.models.industries import Industry
 from hubs.models.places import Region
+from hubs.models.visibility import ShownWhen
 
 PUBLIC_POINT = ("public_latitude", "public_longitude")
 
@@ -136,7 +139,7 @@ class ResourceQuerySet(LocatedQuerySet["Resource"]):
         return self.filter(pending_review=True)
 
 
-class Resource(Located):
+class Resource(ShownWhen, Located):
     """A local organization that helps businesses: a chamber, an SBDC, an agency..."""
 
     class Kind(models.TextChoices):
@@ -192,6 +195,8 @@ class Resource(Located):
     objects = ResourceQuerySet.as_manager()
     history = HistoricalRecords()
 
+    shown_field = "pending_review"
+
     class Meta(Located.Meta):
         ordering = ["name"]
 
@@ -202,6 +207,11 @@ class Resource(Located):
         if not self.slug:
             self.slug = unique_slug(Resource, self.name)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def shows(cls, value: Any) -> bool:
+        """Public pages show reviewed resources only (``ResourceQuerySet.reviewed``)."""
+        return not value
 
     @property
     def is_public_sector(self):

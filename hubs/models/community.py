@@ -1,5 +1,7 @@
 """How businesses build a hub together: memberships, partners, press, news and interest."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -7,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from hubs.models.businesses import Business, Resource
 from hubs.models.hubs import Hub
 from hubs.models.industries import Industry
+from hubs.models.visibility import ShownWhen, ShownWithHub, shown_with
 
 
 class Connection(models.TextChoices):
@@ -40,7 +43,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(role=Membership.Role.ORGANIZER)
 
 
-class Membership(models.Model):
+class Membership(ShownWhen):
     """A business in a hub."""
 
     class Role(models.TextChoices):
@@ -72,9 +75,7 @@ class Membership(models.Model):
 
     objects = MembershipQuerySet.as_manager()
 
-    # The state it was read from the database in, so that a write can tell whether it changes
-    # what public pages show; "" when not known (never read, or read without its state).
-    state_read = ""
+    shown_field = "state"
 
     class Meta:
         ordering = ["-role", "business__name"]
@@ -87,28 +88,12 @@ class Membership(models.Model):
         return f"{self.business} in {self.hub}"
 
     @classmethod
-    def from_db(cls, db, field_names, values, *, fetch_mode=None):
-        membership = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
-        membership.state_read = membership.__dict__.get("state", "")
-        return membership
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
-        if fields is None or "state" in fields:
-            self.state_read = self.__dict__.get("state", "")
-
-    def written_publicly(self, *, existed: bool = True, state_written: bool = True) -> bool:
-        """Whether a write of the membership changes what anyone may see on a public page:
-        ``existed`` if the row was there before it, ``state_written`` if it stores the state
-        the membership has now (not for a delete, nor a save of other fields).
-
-        Public pages show active memberships only (the members, their count and connections,
-        the builder's steps, a business's hubs, who runs a hub); a request, a declined one, a
-        departure or a removal is seen by the business's owners and the hub's organizers
-        alone, on pages nobody else is served. So a write matters if the membership was
-        active, is active now, or either is not known."""
-        was_active = existed and self.state_read in (self.State.ACTIVE, "")
-        return was_active or (state_written and self.is_active)
+    def shows(cls, value: Any) -> bool:
+        """Public pages show active memberships only (the members, their count and
+        connections, the builder's steps, a business's hubs, who runs a hub, which businesses
+        belong to no hub); a request, a declined one, a departure or a removal is seen by the
+        business's owners and the hub's organizers alone, on pages nobody else is served."""
+        return value == cls.State.ACTIVE
 
     @property
     def is_active(self):
@@ -142,7 +127,7 @@ class Membership(models.Model):
         return [labels[c] for c in self.connections if c in labels]
 
 
-class Partner(models.Model):
+class Partner(ShownWithHub, models.Model):
     """A local resource or agency that organizers record as engaged with their hub."""
 
     hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="partners")
@@ -161,6 +146,11 @@ class Partner(models.Model):
 
     def __str__(self):
         return f"{self.resource} with {self.hub}"
+
+    def shown_publicly(self) -> bool:
+        """Public pages show a partner of an approved hub once its resource is reviewed (one
+        an organizer suggested waits for a curator)."""
+        return shown_with(self, "hub") and shown_with(self, "resource")
 
 
 class Invitation(models.Model):
@@ -184,7 +174,7 @@ class Invitation(models.Model):
         return f"{self.hub} invited {self.business}"
 
 
-class Mention(models.Model):
+class Mention(ShownWithHub, models.Model):
     """A press article or blog post about a hub, recorded by its organizers."""
 
     hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="mentions")
@@ -226,7 +216,7 @@ class Interest(models.Model):
         return f"{self.business} would join a {self.industry.title} hub"
 
 
-class Update(models.Model):
+class Update(ShownWithHub, models.Model):
     """A short piece of news that organizers post on their hub's page."""
 
     hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="updates")

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from hubs.models.base import Located, LocatedQuerySet, unique_slug
 from hubs.models.industries import Industry
 from hubs.models.places import Region
+from hubs.models.visibility import ShownWhen
 
 
 class Stage(models.TextChoices):
@@ -86,7 +88,7 @@ class HubQuerySet(LocatedQuerySet["Hub"]):
         )
 
 
-class Hub(Located):
+class Hub(ShownWhen, Located):
     """A city or region where businesses of one industry cluster."""
 
     class Status(models.TextChoices):
@@ -177,6 +179,8 @@ class Hub(Located):
     # (``queries.with_next_meeting``, ``queries.hub_cards``).
     next_meeting_at: datetime | None
 
+    shown_field = "status"
+
     class Meta(Located.Meta):
         ordering = ["name"]
         constraints = [
@@ -250,6 +254,12 @@ class Hub(Located):
 
     def get_absolute_url(self):
         return reverse("hubs:hub", args=[self.slug])
+
+    @classmethod
+    def shows(cls, value: Any) -> bool:
+        """Public pages show approved hubs only; one under review, rejected or archived is
+        seen by its organizers alone (its page is built for them and never kept)."""
+        return value == cls.Status.APPROVED
 
     @property
     def zone(self) -> ZoneInfo:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hubs.models.hubs import Hub
+from hubs.models.visibility import ShownWithHub
 
 # A meeting may last at most this long, and seat at most this many people.
 MAX_DURATION_HOURS = 72
@@ -88,7 +89,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.scheduled().filter(ends_at__lte=now or timezone.now())
 
 
-class Meeting(models.Model):
+class Meeting(ShownWithHub, models.Model):
     """A meeting of a hub, in person at a place or online with a link; times stored in UTC."""
 
     hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="meetings")

@@ -1,7 +1,7 @@
 """Whole public pages are cached for anonymous visitors, and any change to the directory makes
 them stale at once."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
@@ -10,13 +10,25 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hubs import services
-from hubs.models import Hub, Industry, Meeting, Membership, Region, Update
+from hubs import curation, organizing, services
+from hubs.meetings import Place, series_schedule
+from hubs.models import (
+    Hub,
+    Industry,
+    Meeting,
+    Membership,
+    Mention,
+    Partner,
+    Region,
+    Resource,
+    Update,
+)
 from hubs.pagecache import _page_key, directory_version
 from hubs.views.details import _seconds_until_meetings_change
 from tests.factories import (
     make_business,
     make_hub,
+    make_industry,
     make_membership,
     make_region,
     make_resource,
@@ -629,6 +641,338 @@ def test_a_membership_refreshed_after_it_became_active_shows_its_departure_at_on
     membership.save()
 
     assert (shown_before, _shown(client, membership)) == (True, False)
+
+
+# A hub shows on public pages only once approved, a resource once reviewed, and a hub's own
+# rows (meetings, mentions, updates, partners) only while their hub is (hubs/models/
+# visibility.py): an organizer's edits of a hub under review leave every cache alone; the
+# curator's decision shows at once.
+
+PENDING, APPROVED = Hub.Status.PENDING, Hub.Status.APPROVED
+REJECTED, ARCHIVED = Hub.Status.REJECTED, Hub.Status.ARCHIVED
+
+
+def _listed(client, hub):
+    """Whether the hub's industry page, kept whole after its first request, lists the hub."""
+    page = client.get(hub.industry.get_absolute_url()).content.decode()
+    return f'href="{hub.get_absolute_url()}"' in page
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (PENDING, APPROVED),
+        (REJECTED, APPROVED),
+        (APPROVED, REJECTED),
+        (APPROVED, ARCHIVED),
+        (APPROVED, PENDING),
+    ],
+)
+def test_a_hub_becoming_or_ceasing_to_be_approved_shows_at_once(client, before, after):
+    hub = make_hub(status=before)
+    listed_before = _listed(client, hub)  # Now kept.
+
+    hub = Hub.objects.get(pk=hub.pk)
+    hub.status = after
+    hub.save(update_fields=["status", "updated_at"])
+
+    assert (listed_before, _listed(client, hub)) == (before == APPROVED, after == APPROVED)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(PENDING, PENDING), (PENDING, REJECTED), (REJECTED, PENDING), (ARCHIVED, ARCHIVED)],
+)
+def test_a_hub_never_approved_leaves_the_directory_version_alone(before, after):
+    hub = Hub.objects.get(pk=make_hub(status=before).pk)
+    other = make_industry()
+    version = directory_version()
+
+    hub.status, hub.description = after, "New words."
+    hub.save()
+    hub.refresh_member_count()
+    hub.secondary_industries.add(other)
+
+    assert directory_version() == version
+    assert Hub.objects.filter(pk=hub.pk, status=after, description="New words.").count() == 1
+    assert hub.secondary_industries.count() == 1
+
+
+def test_a_pending_hub_edited_by_its_organizers_leaves_the_kept_pages_alone(
+    client, django_assert_num_queries, settings
+):
+    settings.FRAGMENT_CACHE_SECONDS = 0  # So only a whole cached page costs no query.
+    hub = make_hub(status=PENDING, description="First words.")
+    organizer = _organizer_of(hub)
+    public = make_hub(industry=hub.industry)
+    client.get(public.get_absolute_url())
+    version = directory_version()
+    client.force_login(organizer)
+
+    client.post(
+        reverse("hubs:hub_manage", args=[hub.slug]),
+        {"description": "Second words.", "time_zone": "UTC"},
+    )
+    organizers_page = client.get(hub.get_absolute_url()).content.decode()
+    client.logout()
+    with django_assert_num_queries(0):
+        client.get(public.get_absolute_url())
+
+    assert directory_version() == version
+    assert Hub.objects.get(pk=hub.pk).description == "Second words."
+    # Its organizers see their edit at once: a page under review is never kept.
+    assert "Second words." in organizers_page
+    assert "First words." not in organizers_page
+
+
+def test_a_pending_hub_page_shows_its_organizers_every_edit(client):
+    hub = make_hub(status=PENDING, description="First words.")
+    client.force_login(_organizer_of(hub))
+    first = client.get(hub.get_absolute_url()).content.decode()
+
+    hub = Hub.objects.get(pk=hub.pk)
+    hub.description = "Second words."
+    hub.save()
+    update = Update.objects.create(hub=hub, title="We meet soon", body="Details.")
+    second = client.get(hub.get_absolute_url()).content.decode()
+
+    assert ("First words." in first, "Second words." in first) == (True, False)
+    assert ("First words." in second, "Second words." in second) == (False, True)
+    assert f'<article id="update-{update.pk}" class="card"><h3>We meet soon</h3>' in second
+
+
+def test_an_approved_hubs_edit_shows_at_once_on_its_kept_page(client):
+    hub = make_hub(description="First words.")
+    client.get(hub.get_absolute_url())
+
+    hub = Hub.objects.get(pk=hub.pk)
+    hub.description = "Second words."
+    hub.save(update_fields=["description"])
+    page = client.get(hub.get_absolute_url()).content.decode()
+
+    assert ("First words." in page, "Second words." in page) == (False, True)
+
+
+def test_an_approved_hubs_new_industry_shows_at_once(client):
+    hub = make_hub()
+    other = make_industry(title="Tooling")
+    client.get(hub.get_absolute_url())  # Kept.
+
+    Hub.objects.get(pk=hub.pk).secondary_industries.add(other)
+    page = client.get(hub.get_absolute_url()).content.decode()
+
+    assert f'<p>Also: <a href="{other.get_absolute_url()}">Tooling</a></p>' in page
+
+
+@pytest.mark.parametrize(
+    ("status", "bumps"), [(PENDING, False), (REJECTED, False), (APPROVED, True)]
+)
+def test_a_deleted_hub_bumps_the_directory_version_only_if_it_was_approved(status, bumps):
+    hub = Hub.objects.get(pk=make_hub(status=status).pk)
+    version = directory_version()
+
+    hub.delete()
+
+    assert directory_version() > version if bumps else directory_version() == version
+    assert not Hub.objects.filter(pk=hub.pk).exists()
+
+
+def test_a_hub_written_without_its_status_read_shows_at_once(client):
+    hub = make_hub()
+    listed_before = _listed(client, hub)
+
+    # Written over without being read: its status before is not known.
+    Hub(
+        pk=hub.pk,
+        name=hub.name,
+        slug=hub.slug,
+        industry=hub.industry,
+        region=hub.region,
+        latitude=hub.latitude,
+        longitude=hub.longitude,
+        status=REJECTED,
+        created_at=hub.created_at,
+    ).save()
+
+    assert (listed_before, _listed(client, hub)) == (True, False)
+
+
+def _hub_rows(hub, resource):
+    """One row of each kind a hub owns, written as its organizers would."""
+    starts = timezone.now() + timedelta(days=3)
+    return [
+        Meeting.objects.create(
+            hub=hub, title="Meet-up", starts_at=starts, ends_at=starts + timedelta(hours=2)
+        ),
+        Mention.objects.create(hub=hub, title="In the news", url="https://news.example/a"),
+        Update.objects.create(hub=hub, title="Hello", body="Our first news."),
+        Partner.objects.create(hub=hub, resource=resource, note="Helps us."),
+    ]
+
+
+@pytest.mark.parametrize("status", [PENDING, REJECTED, ARCHIVED])
+def test_a_hub_under_review_writes_its_rows_without_bumping_the_directory_version(status):
+    hub = Hub.objects.get(pk=make_hub(status=status).pk)
+    resource = make_resource()
+    version = directory_version()
+
+    rows = _hub_rows(hub, resource)
+    for row in rows:
+        row.save()
+    rows[0].delete()
+
+    assert directory_version() == version
+    assert [
+        hub.meetings.count(),
+        hub.mentions.count(),
+        hub.updates.count(),
+        hub.partners.count(),
+    ] == [0, 1, 1, 1]
+
+
+def _series(hub):
+    return series_schedule(
+        hub=hub,
+        by=make_user(),
+        title="Weekly meet-up",
+        description="",
+        first_day=timezone.localdate() + timedelta(days=2),
+        local_time=time(19, 0),
+        duration=timedelta(hours=2),
+        frequency="weekly",
+        week_of_month=None,
+        months=1,
+        place=Place(is_online=False, address="Union Station"),
+        capacity=None,
+    )
+
+
+def test_a_series_of_a_hub_under_review_leaves_the_directory_version_alone(
+    django_capture_on_commit_callbacks,
+):
+    hub = Hub.objects.get(pk=make_hub(status=PENDING).pk)
+    version = directory_version()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        series, created = _series(hub)
+
+    assert (callbacks, directory_version()) == ([], version)
+    assert hub.meetings.count() == len(created) >= 4
+
+
+def test_a_series_of_an_approved_hub_shows_at_once(client, django_capture_on_commit_callbacks):
+    hub = make_hub()
+    before = client.get(hub.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        series, created = _series(Hub.objects.get(pk=hub.pk))
+    after = client.get(hub.get_absolute_url()).content.decode()
+
+    link = f'href="{created[0].get_absolute_url()}"'
+    assert (link in before, link in after) == (False, True)
+
+
+def test_an_approved_hubs_rows_show_at_once(client):
+    hub = make_hub()
+    client.get(hub.get_absolute_url())
+
+    meeting, mention, update, partner = _hub_rows(Hub.objects.get(pk=hub.pk), make_resource())
+    page = client.get(hub.get_absolute_url()).content.decode()
+
+    assert f'href="{meeting.get_absolute_url()}"' in page
+    assert '<a href="https://news.example/a" rel="noopener nofollow">In the news</a>' in page
+    assert f'<article id="update-{update.pk}" class="card"><h3>Hello</h3>' in page
+    assert f'<li>{partner.resource.name} <span class="meta">Helps us.</span></li>' in page
+
+
+def test_a_hub_row_written_after_a_curator_approved_its_hub_shows_at_once(client):
+    hub = make_hub(status=PENDING)
+    read_under_review = Hub.objects.get(pk=hub.pk)
+    Hub.objects.filter(pk=hub.pk).update(status=APPROVED)  # A curator, since it was read.
+    client.get(hub.get_absolute_url())  # Kept.
+
+    update = Update.objects.create(hub=read_under_review, title="Hello", body="Our news.")
+    page = client.get(hub.get_absolute_url()).content.decode()
+
+    assert f'<article id="update-{update.pk}" class="card"><h3>Hello</h3>' in page
+
+
+def test_a_suggested_partner_leaves_the_directory_version_alone():
+    hub = make_hub()
+    user = _organizer_of(hub)
+    version = directory_version()
+
+    partner = organizing.partner_suggest(
+        hub=Hub.objects.get(pk=hub.pk),
+        name="Testville Makers Guild",
+        kind=Resource.Kind.ASSOCIATION,
+        city="Testville",
+        website="",
+        note="Lends us tools.",
+        added_by=user,
+    )
+    partner.note = "Lends us tools and space."
+    partner.save()
+
+    assert directory_version() == version
+    assert list(Resource.objects.awaiting_review().values_list("name", flat=True)) == [
+        "Testville Makers Guild"
+    ]
+    assert Partner.objects.get(hub=hub).resource == partner.resource
+
+
+def _suggested_partner(hub):
+    return organizing.partner_suggest(
+        hub=hub,
+        name="Testville Makers Guild",
+        kind=Resource.Kind.ASSOCIATION,
+        city="Testville",
+        website="",
+        note="Lends us tools.",
+        added_by=_organizer_of(hub),
+    )
+
+
+PARTNER_LINE = '<li>Testville Makers Guild <span class="meta">Lends us tools.</span></li>'
+
+
+def test_a_suggested_partner_approved_by_a_curator_shows_at_once(client):
+    hub = make_hub()
+    partner = _suggested_partner(hub)
+    before = client.get(hub.get_absolute_url()).content.decode()
+
+    approved = curation.approve_resources(Resource.objects.filter(pk=partner.resource_id))
+    after = client.get(hub.get_absolute_url()).content.decode()
+
+    assert approved == 1
+    assert (PARTNER_LINE in before, PARTNER_LINE in after) == (False, True)
+
+
+@pytest.mark.parametrize(("before", "after"), [(True, False), (False, True)])
+def test_a_resource_reviewed_or_sent_back_for_review_shows_at_once(client, before, after):
+    hub = make_hub()
+    partner = _suggested_partner(hub)
+    Resource.objects.filter(pk=partner.resource_id).update(pending_review=before)
+    shown_before = PARTNER_LINE in client.get(hub.get_absolute_url()).content.decode()
+
+    resource = Resource.objects.get(pk=partner.resource_id)
+    resource.pending_review = after
+    resource.save()
+    shown_after = PARTNER_LINE in client.get(hub.get_absolute_url()).content.decode()
+
+    assert (shown_before, shown_after) == (not before, not after)
+
+
+def test_a_resource_awaiting_review_edited_or_deleted_leaves_the_directory_version_alone():
+    resource = Resource.objects.get(pk=make_resource(pending_review=True).pk)
+    version = directory_version()
+
+    resource.description = "A guild of makers."
+    resource.save()
+    Resource.objects.get(pk=resource.pk).delete()
+
+    assert directory_version() == version
+    assert not Resource.objects.filter(pk=resource.pk).exists()
 
 
 def _count_version_reads(monkeypatch):
