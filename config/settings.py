@@ -94,10 +94,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the balancer's /healthz and /readyz need no allowed host, HTTPS or session.
     "hubs.health.HealthCheckMiddleware",
-    # A database that stops answering mid-request: a 503 saying so. Before the replica's
-    # routing, so that a failed replica read is first answered again from the primary there
-    # (exceptions reach middleware from the last listed to the first).
-    "hubs.middleware.DatabaseDownMiddleware",
     # Which database a request reads from (removes itself without a replica).
     "config.db_router.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",

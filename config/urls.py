@@ -28,3 +28,6 @@ if settings.SERVE_MEDIA:
             {"document_root": settings.MEDIA_ROOT},
         )
     ]
+
+# A database that stops answering mid-request answers 503, not 500 (hubs/views/errors.py).
+handler500 = "hubs.views.errors.server_error"

@@ -1,14 +1,11 @@
-"""Failing safe: when the shared cache (Redis), which holds the rate limits, is unreachable, when
-the database stops answering in the middle of a request, and when the mail server does not
-answer after the data is saved."""
+"""Failing safe: when the shared cache (Redis), which holds the rate limits, is unreachable, and
+when the mail server does not answer after the data is saved. (The database not answering in
+the middle of a request: ``hubs.views.errors``.)"""
 
 import logging
 
 from django.contrib import messages
-from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from redis.exceptions import RedisError
 
 from hubs import mailing
@@ -37,33 +34,6 @@ class RateLimitStoreDownMiddleware:
             "Refused %s %s: the cache is unreachable (%s).", request.method, request.path, exception
         )
         response = render(request, "503.html", status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-
-
-class DatabaseDownMiddleware:
-    """When the database stops answering during a request (the primary restarting, a failover,
-    a statement cut off), the visitor is told so with a 503 and ``Retry-After`` instead of a
-    server error. The page reads nothing from the database (no session, user or message). What
-    the request was writing may or may not be saved (a transaction cut off is rolled back, one
-    committed before stays), so the page says to look before sending it again."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        logger.error(
-            "Answered %s %s with 503: the database did not answer (%s).",
-            request.method,
-            request.path,
-            exception,
-        )
-        response = HttpResponse(render_to_string("503_database.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
