@@ -49,12 +49,13 @@ def next_id(model):
 def _defaults(model, given):
     """Column -> database value of every column not ``given``, from the field's default.
 
-    Columns added to a model later get their defaults too, so the loader keeps up with the app.
+    Columns added to a model later get their defaults too, so the loader keeps up with the app;
+    generated columns are the database's to fill.
     """
     now = timezone.now()
     values = {}
     for field in model._meta.concrete_fields:
-        if field.column in given or field.primary_key or field.has_db_default():
+        if field.column in given or field.primary_key or field.has_db_default() or field.generated:
             continue
         stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         value = now if stamped else field.get_default()
