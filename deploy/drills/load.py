@@ -12,9 +12,11 @@ the database; exits 1 on any 5xx, unanswered request or lost write. The p99 targ
 reported, not enforced: it depends on what else the machine runs (the load average is printed).
 
 The drill's figure is the closed loop: 32 connections, each sending its next request as soon as
-the last is answered, so the latency is mostly the wait behind the other 31 (about connections
-/ throughput). `--rate` offers a stated rate instead (open loop, latency counted from when each
-request was due): a figure to give beside the closed loop's, never instead of it.
+the last is answered, so the latency is mostly the wait behind the other 31 (over all requests,
+about connections / throughput; HAProxy's queue gives most of that wait to the writes, which it
+serves after the reads: deploy/haproxy.cfg). `--rate` offers a stated rate instead (open loop,
+latency counted from when each request was due): a figure to give beside the closed loop's,
+never instead of it.
 """
 
 import argparse
