@@ -4,10 +4,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from hubs.models.base import Located, LocatedQuerySet, box_q, unique_slug
+from hubs.models.base import Located, LocatedQuerySet, box_q, slug_url, unique_slug
 from hubs.models.industries import Industry
 from hubs.models.places import Region
 from hubs.models.visibility import ShownWhen
@@ -120,7 +119,7 @@ class Business(Located):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("hubs:business", args=[self.slug])
+        return slug_url("hubs:business", self.slug)
 
     @property
     def public_point(self):

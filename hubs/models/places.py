@@ -2,9 +2,8 @@
 
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
-from hubs.models.base import Located
+from hubs.models.base import Located, slug_url
 from hubs.placenames import country_name
 
 
@@ -37,7 +36,7 @@ class Region(Located):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("hubs:region", args=[self.slug])
+        return slug_url("hubs:region", self.slug)
 
     def within_q(self, field="region"):
         """A filter matching rows whose ``field`` is this region or one beneath it (regions
