@@ -1,9 +1,7 @@
 """What every located row shares: two coordinate columns with checks and an index, the reads
 that measure distance to them (``LocatedQuerySet``), and slugs."""
 
-import functools
 import math
-import re
 from collections.abc import Iterable
 from typing import Any, Self
 
@@ -11,7 +9,6 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Func
 from django.db.models.sql.compiler import SQLCompiler
-from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.text import slugify
 
 from hubs import geo
@@ -39,32 +36,6 @@ def unique_slug(
         n += 1
         slug = f"{base}-{n}"
     return slug
-
-
-# What Django's slug converter accepts, and a slug put where a route's slug goes.
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-_SLUG_MARK = "0slug0"
-
-
-@functools.cache
-def _slug_route(
-    urlconf: str | None, resolver: URLResolver, prefix: str, name: str
-) -> tuple[str, str]:
-    """The address of the route ``name`` split where its one slug goes, for a URLconf (and
-    its resolver as loaded: settings that change it load a new one) and a script prefix."""
-    address = reverse(name, urlconf=urlconf, args=[_SLUG_MARK])
-    head, _, tail = address.partition(_SLUG_MARK)
-    return head, tail
-
-
-def slug_url(name: str, slug: str) -> str:
-    """``reverse(name, args=[slug])`` for a route whose only argument is a slug, without
-    searching the URLconf again: a page links to dozens of hubs, businesses and industries."""
-    if not _SLUG.fullmatch(slug):
-        return reverse(name, args=[slug])  # Let Django refuse it.
-    urlconf = get_urlconf()
-    head, tail = _slug_route(urlconf, get_resolver(urlconf), get_script_prefix(), name)
-    return f"{head}{slug}{tail}"
 
 
 class Haversine(Func):

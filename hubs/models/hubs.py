@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from hubs.models.base import Located, LocatedQuerySet, slug_url, unique_slug
+from hubs.models.base import Located, LocatedQuerySet, unique_slug
 from hubs.models.industries import Industry
 from hubs.models.places import Region
 from hubs.models.visibility import ShownWhen
+from hubs.routes import route_url
 
 
 class Stage(models.TextChoices):
@@ -252,7 +253,7 @@ class Hub(ShownWhen, Located):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return slug_url("hubs:hub", self.slug)
+        return route_url("hubs:hub", self.slug)
 
     @classmethod
     def shows(cls, value: Any) -> bool:

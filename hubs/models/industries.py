@@ -3,7 +3,7 @@ industries, and the words visitors typed that matched none of them."""
 
 from django.db import models
 
-from hubs.models.base import slug_url
+from hubs.routes import route_url
 
 
 class Industry(models.Model):
@@ -35,7 +35,7 @@ class Industry(models.Model):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return slug_url("hubs:industry", self.slug)
+        return route_url("hubs:industry", self.slug)
 
     @property
     def level(self):

@@ -3,8 +3,9 @@
 from django.db import models
 from django.db.models.functions import Lower
 
-from hubs.models.base import Located, slug_url
+from hubs.models.base import Located
 from hubs.placenames import country_name
+from hubs.routes import route_url
 
 
 class Region(Located):
@@ -36,7 +37,7 @@ class Region(Located):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("hubs:region", self.slug)
+        return route_url("hubs:region", self.slug)
 
     def within_q(self, field="region"):
         """A filter matching rows whose ``field`` is this region or one beneath it (regions

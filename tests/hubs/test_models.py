@@ -1,9 +1,8 @@
 """What the database itself guarantees: coordinate ranges, unique names and slugs; and the
-facts models derive: a hub's stage and member count, each page's address."""
+facts models derive: a hub's stage and member count."""
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, include, path, set_script_prefix
 
 from hubs.models import Business, Hub, Industry, Membership, Place, Region, Resource, Stage
 from tests.factories import (
@@ -16,9 +15,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-# A site that serves the directory under /elsewhere/ (see the page address tests).
-urlpatterns = [path("elsewhere/", include("hubs.urls"))]
 
 MAKERS = {Hub: make_hub, Business: make_business, Resource: make_resource, Region: make_region}
 BAD_POINTS = {
@@ -130,46 +126,6 @@ def test_slugs_are_unique(make):
         make(slug=first.slug)
 
     assert model.objects.filter(slug=first.slug).count() == 1
-
-
-PAGES = {
-    "industry": (make_industry, "/industries/summit-works/"),
-    "region": (make_region, "/regions/summit-works/"),
-    "hub": (make_hub, "/hubs/summit-works/"),
-    "business": (make_business, "/businesses/summit-works/"),
-}
-
-
-@pytest.mark.parametrize(("make", "address"), PAGES.values(), ids=PAGES.keys())
-def test_page_address_is_the_routes_with_the_slug(make, address):
-    assert make(slug="summit-works").get_absolute_url() == address
-
-
-@pytest.mark.parametrize(("make", "address"), PAGES.values(), ids=PAGES.keys())
-def test_page_address_follows_the_script_prefix(make, address):
-    listing = make(slug="summit-works")
-    listing.get_absolute_url()  # Known under the prefix "/" first.
-
-    set_script_prefix("/directory/")
-    try:
-        assert listing.get_absolute_url() == "/directory" + address
-    finally:
-        set_script_prefix("/")
-
-
-@pytest.mark.parametrize(("make", "address"), PAGES.values(), ids=PAGES.keys())
-def test_page_address_follows_the_urlconf(make, address, settings):
-    listing = make(slug="summit-works")
-    listing.get_absolute_url()  # Known under the site's URLconf first.
-
-    settings.ROOT_URLCONF = __name__
-
-    assert listing.get_absolute_url() == "/elsewhere" + address
-
-
-def test_page_address_of_a_slug_no_route_takes_is_refused():
-    with pytest.raises(NoReverseMatch):
-        Hub(slug="no spaces").get_absolute_url()
 
 
 def test_industry_code_is_unique():
