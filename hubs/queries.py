@@ -360,12 +360,26 @@ def businesses_to_invite(*, hub: Hub, radius_km: float, limit: int = 30) -> list
     return list(businesses.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
-def resources_near(*, lat: float, lng: float, radius_km: float, limit: int = 6) -> list[Resource]:
-    """Local resources within ``radius_km``, nearest first (none still awaiting review)."""
-    resources = Resource.objects.reviewed().only(
-        "name", "kind", "city", "website", "pending_review"
+# What a hub's page shows of the resources near it, and of its members, organizers first:
+# each built once (a read adds the place or the hub), since building cost more than reading.
+_RESOURCES_SHOWN = Resource.objects.reviewed().only(
+    "name", "kind", "city", "website", "pending_review"
+)
+_MEMBERS_SHOWN = (
+    Membership.objects.active()
+    .select_related("business")
+    .only(
+        "hub", "role", "state", "connections", "business__name", "business__slug", "business__city"
     )
-    return list(resources.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
+    .order_by("-role", "business__name")
+)
+
+
+def resources_near(*, lat: float, lng: float, radius_km: float, limit: int = 6) -> list[Resource]:
+    """Local resources within ``radius_km``, nearest first (none still awaiting review), with
+    what pages show of them."""
+    nearby = _RESOURCES_SHOWN.within_radius(lat=lat, lng=lng, radius_km=radius_km)
+    return list(nearby[:limit])
 
 
 def hub_partners(hub: Hub) -> list[Partner]:
@@ -377,11 +391,7 @@ def hub_partners(hub: Hub) -> list[Partner]:
 def hub_members(hub: Hub) -> list[Membership]:
     """Active memberships of the hub, organizers first, with what pages show of their
     businesses (name, slug and town)."""
-    members = hub.memberships.active().select_related("business")
-    shown = members.only(
-        "hub", "role", "state", "connections", "business__name", "business__slug", "business__city"
-    )
-    return list(shown.order_by("-role", "business__name"))
+    return list(_MEMBERS_SHOWN.filter(hub=hub))
 
 
 def region_hubs(region: Region) -> HubQuerySet:
