@@ -143,6 +143,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # server-side cursors cannot outlive a transaction, so Django must not use them.
 DATABASE_POOL = _env_bool("DATABASE_POOL", False)
 DATABASE_PGBOUNCER = _env_bool("DATABASE_PGBOUNCER", False)
+PREPARE_THRESHOLD = 5
 
 
 def _database(url, *, pool=DATABASE_POOL, **options):
@@ -160,6 +161,13 @@ def _database(url, *, pool=DATABASE_POOL, **options):
             "timeout": _env_int("DATABASE_POOL_TIMEOUT", 10),
             "check": ConnectionPool.check_connection,
         }
+    if database["ENGINE"].endswith("postgresql"):
+        # Parameters travel apart from the SQL, so a statement's text is the same whatever the
+        # search: psycopg prepares one a connection has run PREPARE_THRESHOLD times, and
+        # PostgreSQL then skips parsing and planning it. PgBouncer in transaction mode (1.18,
+        # Debian's) cannot keep a prepared statement on one server connection: none there.
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = None if DATABASE_PGBOUNCER else PREPARE_THRESHOLD
     database["OPTIONS"] = {**database.get("OPTIONS", {}), **options}
     database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
     return database

@@ -317,8 +317,12 @@ def test_replica_pool_and_pgbouncer_settings_from_the_environment():
     assert "'MIRROR': 'default'" in databases["replica"]["TEST"]
     assert databases["default"]["CONN_MAX_AGE"] == "0"  # The pool keeps the connections.
     assert "'max_size': 6" in databases["default"]["OPTIONS"]
-    # A replica that is down must fail at once, not wait for a pooled connection.
-    assert databases["replica"]["OPTIONS"] == "{'connect_timeout': 2}"
+    # A replica that is down must fail at once, not wait for a pooled connection; PgBouncer in
+    # transaction mode keeps no prepared statement.
+    assert databases["replica"]["OPTIONS"] == (
+        "{'connect_timeout': 2, 'server_side_binding': True, 'prepare_threshold': None}"
+    )
+    assert "'prepare_threshold': None" in databases["default"]["OPTIONS"]
     for alias in ("default", "replica"):
         assert databases[alias]["DISABLE_SERVER_SIDE_CURSORS"] == "True"
 
@@ -328,5 +332,8 @@ def test_without_replica_pool_or_pgbouncer_the_database_is_as_before():
 
     assert databases["routers"] == []
     assert set(databases) == {"default", "routers"}
-    assert databases["default"]["OPTIONS"] == "{}"
+    # Parameters bound on the server, and statements a connection repeats prepared there.
+    assert databases["default"]["OPTIONS"] == (
+        "{'server_side_binding': True, 'prepare_threshold': 5}"
+    )
     assert databases["default"]["DISABLE_SERVER_SIDE_CURSORS"] == "False"
