@@ -164,10 +164,16 @@ def _database(url, *, pool=DATABASE_POOL, **options):
     if database["ENGINE"].endswith("postgresql"):
         # Parameters travel apart from the SQL, so a statement's text is the same whatever the
         # search: psycopg prepares one a connection has run PREPARE_THRESHOLD times, and
-        # PostgreSQL then skips parsing and planning it. PgBouncer in transaction mode (1.18,
-        # Debian's) cannot keep a prepared statement on one server connection: none there.
+        # PostgreSQL then skips parsing it. Each run is still planned for its own values: a
+        # generic plan, made once for any values, read a whole country's box 1.6 to 3 times
+        # slower (docs/benchmarks.md). PgBouncer in transaction mode (1.18, Debian's) can keep
+        # no prepared statement on one server connection, and refuses startup options: neither.
         options["server_side_binding"] = True
-        options["prepare_threshold"] = None if DATABASE_PGBOUNCER else PREPARE_THRESHOLD
+        if DATABASE_PGBOUNCER:
+            options["prepare_threshold"] = None
+        else:
+            options["prepare_threshold"] = PREPARE_THRESHOLD
+            options["options"] = "-c plan_cache_mode=force_custom_plan"
     database["OPTIONS"] = {**database.get("OPTIONS", {}), **options}
     database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
     return database
