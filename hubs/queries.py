@@ -304,16 +304,19 @@ def complementary_hubs_near(
 ) -> list[Hub]:
     """What a hub's page shows of the approved hubs of complementary industries nearby, nearest
     first: their names, addresses, industries and distances (no next meeting, no region). No
-    read when the tallies know the complements have no hub anywhere."""
+    read when the tallies know the complements have no hub anywhere; when they know which
+    complements have hubs, the read asks for those codes (no subquery to build)."""
     counted = tallies.current()
-    if counted is not None and not counted.complementary_hubs(industry):
-        return []
-    hubs = (
-        _complementary(industry)
-        .select_related("industry")
-        .only("name", "slug", "latitude", "longitude", "industry__title")
-    )
-    return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
+    if counted is None:
+        hubs = _complementary(industry)
+    else:
+        in_person = counted.hubs[Hub.Mode.IN_PERSON]
+        codes = [code for code in counted.complements.get(industry.pk, ()) if in_person.get(code)]
+        if not codes:
+            return []
+        hubs = Hub.objects.approved().in_person().filter(industry__code__in=codes)
+    shown = hubs.select_related("industry").only("name", "slug", "industry__title")
+    return list(shown.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
 # Whether a business has an active membership (built once: each query resolves its own copy).
@@ -357,10 +360,26 @@ def businesses_to_invite(*, hub: Hub, radius_km: float, limit: int = 30) -> list
     return list(businesses.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
+# What a hub's page shows of the resources near it, and of its members, organizers first:
+# each built once (a read adds the place or the hub), since building cost more than reading.
+_RESOURCES_SHOWN = Resource.objects.reviewed().only(
+    "name", "kind", "city", "website", "pending_review"
+)
+_MEMBERS_SHOWN = (
+    Membership.objects.active()
+    .select_related("business")
+    .only(
+        "hub", "role", "state", "connections", "business__name", "business__slug", "business__city"
+    )
+    .order_by("-role", "business__name")
+)
+
+
 def resources_near(*, lat: float, lng: float, radius_km: float, limit: int = 6) -> list[Resource]:
-    """Local resources within ``radius_km``, nearest first (none still awaiting review)."""
-    resources = Resource.objects.reviewed()
-    return list(resources.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
+    """Local resources within ``radius_km``, nearest first (none still awaiting review), with
+    what pages show of them."""
+    nearby = _RESOURCES_SHOWN.within_radius(lat=lat, lng=lng, radius_km=radius_km)
+    return list(nearby[:limit])
 
 
 def hub_partners(hub: Hub) -> list[Partner]:
@@ -370,10 +389,9 @@ def hub_partners(hub: Hub) -> list[Partner]:
 
 
 def hub_members(hub: Hub) -> list[Membership]:
-    """Active memberships of the hub, organizers first, with their businesses."""
-    return list(
-        hub.memberships.active().select_related("business").order_by("-role", "business__name")
-    )
+    """Active memberships of the hub, organizers first, with what pages show of their
+    businesses (name, slug and town)."""
+    return list(_MEMBERS_SHOWN.filter(hub=hub))
 
 
 def region_hubs(region: Region) -> HubQuerySet:

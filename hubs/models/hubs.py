@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
@@ -19,6 +18,7 @@ from hubs.models.base import Located, LocatedQuerySet, unique_slug
 from hubs.models.industries import Industry
 from hubs.models.places import Region
 from hubs.models.visibility import ShownWhen
+from hubs.routes import route_url
 
 
 class Stage(models.TextChoices):
@@ -253,7 +253,7 @@ class Hub(ShownWhen, Located):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("hubs:hub", args=[self.slug])
+        return route_url("hubs:hub", self.slug)
 
     @classmethod
     def shows(cls, value: Any) -> bool:

@@ -178,8 +178,9 @@ def _hub_page(request, slug):
     """The hub and the parts of its page every visitor sees alike, with the seconds they hold;
     None if no hub has the address. A hub not approved yet is shown to its organizers only:
     its parts are built once the visitor is known to be one, and not kept."""
-    hub = _HUBS_FOR_PAGE.filter(slug=slug).first()
-    if hub is None:
+    try:
+        hub = _HUBS_FOR_PAGE.get(slug=slug)  # No order to compile: the slug is unique.
+    except Hub.DoesNotExist:
         return None, 0
     if not hub.is_approved:
         return {"hub": hub, "shared": None}, 0
