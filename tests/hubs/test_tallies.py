@@ -32,6 +32,32 @@ def test_tallies_count_approved_hubs_of_an_industry_and_those_beneath_it_by_mode
     assert tallies.current().approved_hubs([make_industry()], mode=Hub.Mode.ONLINE) == 0
 
 
+def test_an_industry_searched_with_one_beneath_it_counts_each_hub_once():
+    sector = make_industry(code="991", title="Test Sector", slug="test-sector")
+    leaf = make_industry(code="991100", title="Test Leaf", slug="test-leaf", parent=sector)
+    other = make_industry(code="9930", title="Other Test", slug="other-test")
+    make_hub(industry=leaf)
+    make_hub(industry=other)
+
+    counted = tallies.current()
+    assert counted.approved_hubs([sector, leaf], mode=Hub.Mode.IN_PERSON) == 1
+    assert counted.approved_hubs([leaf, other], mode=Hub.Mode.IN_PERSON) == 2
+    in_person = Hub.objects.approved().in_person().count()
+    assert counted.approved_hubs([None], mode=Hub.Mode.IN_PERSON) == in_person
+
+
+def test_tallies_know_the_industries_with_a_business_beneath_them():
+    sector = make_industry(code="96-97", title="Test Making", slug="test-making")
+    leaf = make_industry(code="970999", title="Test Leaf", slug="test-leaf")
+    make_business(industry=leaf)
+
+    counted = tallies.current()
+    assert counted.has_businesses(sector)  # 96-97 holds 97, which begins 970999.
+    assert counted.has_businesses(leaf)
+    assert counted.has_businesses(make_industry(code="9709", title="Above", slug="above"))
+    assert not counted.has_businesses(make_industry(code="9708", title="Beside", slug="beside"))
+
+
 def test_a_hub_approved_after_counting_is_counted_at_once():
     industry = make_industry()
     hub = make_hub(industry=industry, status=Hub.Status.PENDING)
