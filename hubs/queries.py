@@ -135,9 +135,12 @@ class HubSearch(NamedTuple):
 # What a hub card (templates/includes/hub_card.html) and a map point show of a hub.
 CARD_FIELDS = (
     *("name", "slug", "mode", "covers_worldwide", "latitude", "longitude", "time_zone"),
-    *("stage", "member_count", "industry__title"),
+    *("stage", "member_count", "industry"),
     *("region__name", "region__kind", "region__parent__code", "region__parent__name"),
 )
+# The cards' read, built once (a read adds the keys). The industry comes from the industries the
+# matcher holds in memory, not a join.
+_CARDS = Hub.objects.approved().order_by().select_related("region__parent").only(*CARD_FIELDS)
 # A hub's primary key, and its distance from the searched point (None where none is shown).
 Keyed = tuple[int, float | None]
 
@@ -147,6 +150,17 @@ def with_coverage(hubs: list[Hub]) -> list[Hub]:
     person."""
     prefetch_related_objects([hub for hub in hubs if hub.is_online], COVERAGE)
     return hubs
+
+
+def _attach_industries(hubs: Iterable[Hub]) -> None:
+    """Give each hub its industry from the matcher's index in memory (an industry created since
+    the index was built is read when first asked for, as without this)."""
+    industries = vocabulary.vocabulary().industries
+    cached = Hub._meta.get_field("industry").set_cached_value
+    for hub in hubs:
+        industry = industries.get(hub.industry_id)
+        if industry is not None:
+            cached(hub, industry)
 
 
 def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
@@ -161,8 +175,7 @@ def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
     keys = {pk for section in listed for pk, _ in section}
     if not keys:
         return [[] for _ in listed]
-    rows = Hub.objects.approved().filter(pk__in=keys).order_by()
-    cards = rows.select_related("industry", "region__parent").only(*CARD_FIELDS)
+    cards = _CARDS.filter(pk__in=keys)
     counted = tallies.current()
     if counted is None or counted.may_meet(keys):
         found = with_coverage(list(with_next_meeting(cards)))
@@ -170,6 +183,7 @@ def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
         found = with_coverage(list(cards))
         for hub in found:
             hub.next_meeting_at = None
+    _attach_industries(found)
     by_pk, used = {hub.pk: hub for hub in found}, set()
     listed_cards = []
     for section in listed:
