@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -24,6 +23,7 @@ from hubs.models import (
     Region,
 )
 from hubs.pagecache import cache_for_visitors, shared_fragments
+from hubs.routes import route_url
 from hubs.views.maps import business_map_points, map_points
 from hubs.views.public import PAGE_SIZE
 
@@ -275,9 +275,7 @@ def _hub_sharing(request, hub, members, meetings=()):
             hub,
             title=f"{hub.name}: {hub.industry.title} hub {hub.where}",
             description=hub.description or f"A {hub.industry.title.lower()} hub {hub.where}.",
-            image=hub.cover_image.url
-            if hub.cover_image
-            else reverse("hubs:hub_card", args=[hub.slug]),
+            image=hub.cover_image.url if hub.cover_image else route_url("hubs:hub_card", hub.slug),
             kind="article",
         ),
     }
