@@ -166,14 +166,17 @@ def _database(url, *, pool=DATABASE_POOL, **options):
         # search: psycopg prepares one a connection has run PREPARE_THRESHOLD times, and
         # PostgreSQL then skips parsing it. Each run is still planned for its own values: a
         # generic plan, made once for any values, read a whole country's box 1.6 to 3 times
-        # slower (docs/benchmarks.md). PgBouncer in transaction mode (1.18, Debian's) can keep
-        # no prepared statement on one server connection, and refuses startup options: neither.
+        # slower (docs/benchmarks.md). No JIT: compiling a plan to machine code took 35 ms of
+        # a 62 ms read of a sector's hubs, more than any page's read could win back.
+        # PgBouncer in transaction mode (1.18, Debian's) can keep no prepared statement on one
+        # server connection, and refuses startup options: neither there (set jit = off in
+        # postgresql.conf instead, docs/operations.md).
         options["server_side_binding"] = True
         if DATABASE_PGBOUNCER:
             options["prepare_threshold"] = None
         else:
             options["prepare_threshold"] = PREPARE_THRESHOLD
-            options["options"] = "-c plan_cache_mode=force_custom_plan"
+            options["options"] = "-c plan_cache_mode=force_custom_plan -c jit=off"
     database["OPTIONS"] = {**database.get("OPTIONS", {}), **options}
     database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
     return database

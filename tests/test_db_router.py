@@ -336,7 +336,7 @@ def test_without_replica_pool_or_pgbouncer_the_database_is_as_before():
     # Parameters bound on the server, and statements a connection repeats prepared there.
     assert databases["default"]["OPTIONS"] == (
         "{'server_side_binding': True, 'prepare_threshold': 5, "
-        "'options': '-c plan_cache_mode=force_custom_plan'}"
+        "'options': '-c plan_cache_mode=force_custom_plan -c jit=off'}"
     )
     assert databases["default"]["DISABLE_SERVER_SIDE_CURSORS"] == "False"
 
@@ -348,8 +348,8 @@ def test_postgresql_statements_are_bound_on_the_server_prepared_and_planned_for_
         list(Hub.objects.filter(slug="nowhere", time_zone="Nowhere/Zone").values_list("pk"))
 
     with connection.cursor() as cursor:
-        cursor.execute("SHOW plan_cache_mode")
-        assert cursor.fetchone() == ("force_custom_plan",)
+        cursor.execute("SELECT current_setting('plan_cache_mode'), current_setting('jit')")
+        assert cursor.fetchone() == ("force_custom_plan", "off")
         cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
             ['%"hubs_hub"."time_zone" = $_%'],
