@@ -226,6 +226,13 @@ class Hub(ShownWhen, Located):
                 condition=models.Q(status="approved"),
                 name="hub_approved_industry_latlng",
             ),
+            # A search's group of online hubs: the few of an industry (a sector's ~600 codes
+            # included) found without visiting its thousands of hubs that meet in person.
+            models.Index(
+                fields=["industry"],
+                condition=models.Q(status="approved", mode="online"),
+                name="hub_approved_online_industry",
+            ),
             # The hub list, A to Z: the first page read in name order, not sorted from all hubs.
             models.Index(
                 fields=["name"], condition=models.Q(status="approved"), name="hub_approved_name"
