@@ -332,18 +332,13 @@ def complementary_hubs_near(
 ) -> list[Hub]:
     """What a hub's page shows of the approved hubs of complementary industries nearby, nearest
     first: their names, addresses, industries and distances (no next meeting, no region). No
-    read when the tallies know the complements have no hub anywhere; when they know which
-    complements have hubs, the read asks for those codes (no subquery to build)."""
+    read when the tallies know the complements have no hub anywhere; else the complements with
+    hubs are named by key (``_complementary``)."""
     counted = tallies.current()
-    if counted is None:
-        hubs = _complementary(industry)
-    else:
-        in_person = counted.hubs[Hub.Mode.IN_PERSON]
-        codes = [code for code in counted.complements.get(industry.pk, ()) if in_person.get(code)]
-        if not codes:
-            return []
-        hubs = Hub.objects.approved().in_person().filter(industry__code__in=codes)
-    shown = hubs.select_related("industry").only("name", "slug", "industry__title")
+    if counted is not None and not counted.complementary_hubs(industry):
+        return []
+    hubs = _complementary(industry, counted=counted).select_related("industry")
+    shown = hubs.only("name", "slug", "industry__title")
     return list(shown.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
