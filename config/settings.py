@@ -335,10 +335,11 @@ SERVE_MEDIA = _env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # WhiteNoise's compressed, hashed files in production; each address worked out once.
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "hubs.staticfiles.ManifestStorage"
             if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            else "hubs.staticfiles.DevelopmentStorage"
         )
     },
 }
