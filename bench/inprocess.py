@@ -39,6 +39,32 @@ def _paths(page, count):
     return [NAMED.get(page, page)] * count
 
 
+class _BackendCPU:
+    """The CPU time the PostgreSQL backend serving ``connection`` spends (Linux, a server on
+    this machine): what the page costs the database, which the process's own CPU leaves out."""
+
+    def __init__(self, connection):
+        self.path, self.started = None, None
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            path = f"/proc/{cursor.fetchone()[0]}/schedstat"
+        if os.path.exists(path):
+            self.path, self.started = path, self._read(path)
+
+    @staticmethod
+    def _read(path):
+        with open(path) as f:
+            return int(f.read().split()[0])  # nanoseconds on a CPU
+
+    def spent(self):
+        """Milliseconds since this was made, or None where it cannot be read."""
+        if self.path is None:
+            return None
+        return (self._read(self.path) - self.started) / 1e6
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("page")
@@ -63,6 +89,7 @@ def main():
         client = Client()
         for path in paths[:WARM_UP]:
             client.get(path)
+        backend_cpu = _BackendCPU(connection)
         with connection.execute_wrapper(counted):
             for path in paths[WARM_UP:]:
                 started, started_cpu = time.perf_counter(), time.process_time()
@@ -75,9 +102,12 @@ def main():
                 cpu.append((time.process_time() - started_cpu) * 1000)
                 if response.status_code != 200:
                     sys.exit(f"{path}: {response.status_code}")
+        database_cpu = backend_cpu.spent() / args.requests
     print(
         f"{args.page}: p50 {statistics.median(times):.2f} ms, CPU p50 "
-        f"{statistics.median(cpu):.2f} ms, {len(statements) / args.requests:.2f} "
+        f"{statistics.median(cpu):.2f} ms"
+        + (f" (+ PostgreSQL {database_cpu:.2f} ms a request)" if database_cpu is not None else "")
+        + f", {len(statements) / args.requests:.2f} "
         f"statements a request, load average {os.getloadavg()[0]:.2f}"
         + (" (under the profiler: times inflated)" if profiler else "")
     )

@@ -3,7 +3,6 @@
 import os
 import warnings
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config import settings as site
@@ -15,11 +14,10 @@ if not os.environ.get("BENCH_DATABASE_URL"):
 DEBUG = False
 ALLOWED_HOSTS = [*site.ALLOWED_HOSTS, "127.0.0.1", "testserver"]
 ROOT_URLCONF = "bench.urls"
-# Persistent connections, as in production: a new connection per request is not what is measured.
+# The site's database options (parameters bound on the server, statements prepared), with
+# persistent connections as in production: a new connection per request is not what is measured.
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ["BENCH_DATABASE_URL"], conn_max_age=60, conn_health_checks=True
-    )
+    "default": {**site._database(os.environ["BENCH_DATABASE_URL"], pool=False), "CONN_MAX_AGE": 60}
 }
 LOGGING = {**site.LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}
 # No static files are requested, so collectstatic isn't run: silence WhiteNoise's note about it.

@@ -143,6 +143,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # server-side cursors cannot outlive a transaction, so Django must not use them.
 DATABASE_POOL = _env_bool("DATABASE_POOL", False)
 DATABASE_PGBOUNCER = _env_bool("DATABASE_PGBOUNCER", False)
+PREPARE_THRESHOLD = 5
 
 
 def _database(url, *, pool=DATABASE_POOL, **options):
@@ -160,6 +161,22 @@ def _database(url, *, pool=DATABASE_POOL, **options):
             "timeout": _env_int("DATABASE_POOL_TIMEOUT", 10),
             "check": ConnectionPool.check_connection,
         }
+    if database["ENGINE"].endswith("postgresql"):
+        # Parameters travel apart from the SQL, so a statement's text is the same whatever the
+        # search: psycopg prepares one a connection has run PREPARE_THRESHOLD times, and
+        # PostgreSQL then skips parsing it. Each run is still planned for its own values: a
+        # generic plan, made once for any values, read a whole country's box 1.6 to 3 times
+        # slower (docs/benchmarks.md). No JIT: compiling a plan to machine code took 35 ms of
+        # a 62 ms read of a sector's hubs, more than any page's read could win back.
+        # PgBouncer in transaction mode (1.18, Debian's) can keep no prepared statement on one
+        # server connection, and refuses startup options: neither there (set jit = off in
+        # postgresql.conf instead, docs/operations.md).
+        options["server_side_binding"] = True
+        if DATABASE_PGBOUNCER:
+            options["prepare_threshold"] = None
+        else:
+            options["prepare_threshold"] = PREPARE_THRESHOLD
+            options["options"] = "-c plan_cache_mode=force_custom_plan -c jit=off"
     database["OPTIONS"] = {**database.get("OPTIONS", {}), **options}
     database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
     return database
@@ -318,10 +335,11 @@ SERVE_MEDIA = _env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # WhiteNoise's compressed, hashed files in production; each address worked out once.
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "hubs.staticfiles.ManifestStorage"
             if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            else "hubs.staticfiles.DevelopmentStorage"
         )
     },
 }

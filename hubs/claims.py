@@ -26,8 +26,11 @@ Listing = Hub | Business
 
 def _organizers_with_people() -> QuerySet[Membership]:
     """Active organizer memberships whose business has an owner to read mail (the demo's and
-    curators' imported organizer businesses have none)."""
-    return Membership.objects.organizers().active().filter(business__owners__isnull=False)
+    curators' imported organizer businesses have none). Asked of the owners' table alone: a
+    join through the businesses made a hub page's read take PostgreSQL about a third longer to
+    plan."""
+    owned = Business.owners.through.objects.filter(business=OuterRef("business"))
+    return Membership.objects.organizers().active().filter(Exists(owned))
 
 
 def has_owner_on_site(listing: Listing) -> bool:

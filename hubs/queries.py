@@ -49,11 +49,15 @@ COMPLEMENTARY_LIMIT = 6
 COVERAGE = Prefetch("covered_regions", queryset=Region.objects.select_related("parent"))
 
 
+_PUBLIC_HUBS = Hub.objects.approved().select_related(
+    "industry", "region", "region__parent", "region__parent__parent"
+)
+
+
 def public_hubs() -> HubQuerySet:
-    """Approved hubs with what a list or a map shows of them."""
-    return Hub.objects.approved().select_related(
-        "industry", "region", "region__parent", "region__parent__parent"
-    )
+    """Approved hubs with what a list or a map shows of them (a copy of a query built once:
+    never the shared one, whose rows would stay cached once read)."""
+    return _PUBLIC_HUBS.all()
 
 
 def with_next_meeting(hubs: HubQuerySet) -> HubQuerySet:
@@ -135,9 +139,12 @@ class HubSearch(NamedTuple):
 # What a hub card (templates/includes/hub_card.html) and a map point show of a hub.
 CARD_FIELDS = (
     *("name", "slug", "mode", "covers_worldwide", "latitude", "longitude", "time_zone"),
-    *("stage", "member_count", "industry__title"),
+    *("stage", "member_count", "industry"),
     *("region__name", "region__kind", "region__parent__code", "region__parent__name"),
 )
+# The cards' read, built once (a read adds the keys). The industry comes from the industries the
+# matcher holds in memory, not a join.
+_CARDS = Hub.objects.approved().order_by().select_related("region__parent").only(*CARD_FIELDS)
 # A hub's primary key, and its distance from the searched point (None where none is shown).
 Keyed = tuple[int, float | None]
 
@@ -147,6 +154,17 @@ def with_coverage(hubs: list[Hub]) -> list[Hub]:
     person."""
     prefetch_related_objects([hub for hub in hubs if hub.is_online], COVERAGE)
     return hubs
+
+
+def _attach_industries(hubs: Iterable[Hub]) -> None:
+    """Give each hub its industry from the matcher's index in memory (an industry created since
+    the index was built is read when first asked for, as without this)."""
+    industries = vocabulary.vocabulary().industries
+    cached = Hub._meta.get_field("industry").set_cached_value
+    for hub in hubs:
+        industry = industries.get(hub.industry_id)
+        if industry is not None:
+            cached(hub, industry)
 
 
 def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
@@ -161,8 +179,7 @@ def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
     keys = {pk for section in listed for pk, _ in section}
     if not keys:
         return [[] for _ in listed]
-    rows = Hub.objects.approved().filter(pk__in=keys).order_by()
-    cards = rows.select_related("industry", "region__parent").only(*CARD_FIELDS)
+    cards = _CARDS.filter(pk__in=keys)
     counted = tallies.current()
     if counted is None or counted.may_meet(keys):
         found = with_coverage(list(with_next_meeting(cards)))
@@ -170,6 +187,7 @@ def hub_cards(*sections: Iterable[Keyed]) -> list[list[Hub]]:
         found = with_coverage(list(cards))
         for hub in found:
             hub.next_meeting_at = None
+    _attach_industries(found)
     by_pk, used = {hub.pk: hub for hub in found}, set()
     listed_cards = []
     for section in listed:
@@ -238,7 +256,7 @@ def search_hubs(
     if industry and counted and not counted.complementary_hubs(industry, searched=related):
         complements_within_km = 0  # None to find.
     complementary = (
-        _complementary(industry, searched=related)
+        _complementary(industry, searched=related, counted=counted)
         .within_radius(lat=lat, lng=lng, radius_km=complements_within_km)
         .keyed()[:COMPLEMENTARY_LIMIT]
         if industry and complements_within_km
@@ -290,13 +308,23 @@ def _named_keys(
     return list(named.nearest_first(lat=lat, lng=lng).keyed()[:limit])
 
 
-def _complementary(industry: Industry, *, searched: Iterable[Industry] = ()) -> HubQuerySet:
+def _complementary(
+    industry: Industry, *, searched: Iterable[Industry] = (), counted: tallies.Tallies | None = None
+) -> HubQuerySet:
     """Approved hubs meeting in person of industries complementary to ``industry``, leaving
-    out the ``searched`` industries (whose hubs a search lists already)."""
-    complements = Industry.objects.filter(complements=industry).exclude(
-        pk__in=[i.pk for i in searched]
-    )
-    return Hub.objects.approved().in_person().filter(industry__in=complements)
+    out the ``searched`` industries (whose hubs a search lists already). Given the tallies,
+    only the complements with such hubs are named, by key (from the matcher's index): no
+    subquery to build."""
+    left_out = {i.pk for i in searched}
+    in_person = Hub.objects.approved().in_person()
+    by_code = vocabulary.vocabulary().by_code
+    codes = counted.complements.get(industry.pk, ()) if counted is not None else None
+    if counted is None or codes is None or any(code not in by_code for code in codes):
+        complements = Industry.objects.filter(complements=industry).exclude(pk__in=left_out)
+        return in_person.filter(industry__in=complements)
+    with_hubs = counted.hubs[Hub.Mode.IN_PERSON]
+    ids = [by_code[c].pk for c in codes if with_hubs.get(c) and by_code[c].pk not in left_out]
+    return in_person.filter(industry__in=ids)
 
 
 def complementary_hubs_near(
@@ -304,16 +332,14 @@ def complementary_hubs_near(
 ) -> list[Hub]:
     """What a hub's page shows of the approved hubs of complementary industries nearby, nearest
     first: their names, addresses, industries and distances (no next meeting, no region). No
-    read when the tallies know the complements have no hub anywhere."""
+    read when the tallies know the complements have no hub anywhere; else the complements with
+    hubs are named by key (``_complementary``)."""
     counted = tallies.current()
     if counted is not None and not counted.complementary_hubs(industry):
         return []
-    hubs = (
-        _complementary(industry)
-        .select_related("industry")
-        .only("name", "slug", "latitude", "longitude", "industry__title")
-    )
-    return list(hubs.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
+    hubs = _complementary(industry, counted=counted).select_related("industry")
+    shown = hubs.only("name", "slug", "industry__title")
+    return list(shown.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
 # Whether a business has an active membership (built once: each query resolves its own copy).
@@ -325,13 +351,18 @@ def _unaffiliated() -> BusinessQuerySet:
     return Business.objects.exclude(_IN_A_HUB)
 
 
+# What the search page shows of businesses in no hub, built once (resolving the membership
+# test is most of the building).
+_UNAFFILIATED_SHOWN = _unaffiliated().only("name", "slug", "city")
+
+
 def unaffiliated_businesses_near(
     *, industry: Industry, lat: float, lng: float, radius_km: float, limit: int = 8
 ) -> list[Business]:
     """Businesses of the industry near the point that belong to no hub yet (measured, like
     every read of businesses, to the point anyone may see), with what the search page shows of
     them: name, town and distance."""
-    businesses = _unaffiliated().filter(vocabulary.lineage_q(industry)).only("name", "slug", "city")
+    businesses = _UNAFFILIATED_SHOWN.filter(vocabulary.lineage_q(industry))
     return list(businesses.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
@@ -357,10 +388,26 @@ def businesses_to_invite(*, hub: Hub, radius_km: float, limit: int = 30) -> list
     return list(businesses.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
 
 
+# What a hub's page shows of the resources near it, and of its members, organizers first:
+# each built once (a read adds the place or the hub), since building cost more than reading.
+_RESOURCES_SHOWN = Resource.objects.reviewed().only(
+    "name", "kind", "city", "website", "pending_review"
+)
+_MEMBERS_SHOWN = (
+    Membership.objects.active()
+    .select_related("business")
+    .only(
+        "hub", "role", "state", "connections", "business__name", "business__slug", "business__city"
+    )
+    .order_by("-role", "business__name")
+)
+
+
 def resources_near(*, lat: float, lng: float, radius_km: float, limit: int = 6) -> list[Resource]:
-    """Local resources within ``radius_km``, nearest first (none still awaiting review)."""
-    resources = Resource.objects.reviewed()
-    return list(resources.within_radius(lat=lat, lng=lng, radius_km=radius_km)[:limit])
+    """Local resources within ``radius_km``, nearest first (none still awaiting review), with
+    what pages show of them."""
+    nearby = _RESOURCES_SHOWN.within_radius(lat=lat, lng=lng, radius_km=radius_km)
+    return list(nearby[:limit])
 
 
 def hub_partners(hub: Hub) -> list[Partner]:
@@ -370,10 +417,9 @@ def hub_partners(hub: Hub) -> list[Partner]:
 
 
 def hub_members(hub: Hub) -> list[Membership]:
-    """Active memberships of the hub, organizers first, with their businesses."""
-    return list(
-        hub.memberships.active().select_related("business").order_by("-role", "business__name")
-    )
+    """Active memberships of the hub, organizers first, with what pages show of their
+    businesses (name, slug and town)."""
+    return list(_MEMBERS_SHOWN.filter(hub=hub))
 
 
 def region_hubs(region: Region) -> HubQuerySet:

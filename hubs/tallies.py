@@ -16,7 +16,7 @@ and every read runs.
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.cache import caches
@@ -33,6 +33,24 @@ from hubs.pagecache import directory_version
 SECONDS = 60
 
 
+def _prefix_totals(counts: dict[str, int]) -> dict[str, int]:
+    """Each code prefix (of two digits and more) and the total of the codes it begins."""
+    totals: dict[str, int] = {}
+    for code, n in counts.items():
+        for end in range(2, len(code) + 1):
+            totals[code[:end]] = totals.get(code[:end], 0) + n
+    return totals
+
+
+def _outermost(prefixes: Iterable[str]) -> list[str]:
+    """The prefixes that no other of them begins (so no code is counted twice)."""
+    kept: list[str] = []
+    for prefix in sorted(set(prefixes)):
+        if not kept or not prefix.startswith(kept[-1]):
+            kept.append(prefix)
+    return kept
+
+
 @dataclass(frozen=True)
 class Tallies:
     # For each mode, every industry code with approved hubs, and how many.
@@ -46,25 +64,31 @@ class Tallies:
     # The hubs with a meeting not cancelled that had not ended when counted (time only ends
     # meetings, so a hub outside the set has no meeting to come; one inside may).
     with_meetings: frozenset[int]
+    # Derived once, so that a search looks a prefix up instead of scanning every code: for each
+    # mode, the approved hubs of the codes each prefix begins; the prefixes of business codes.
+    hubs_by_prefix: dict[str, dict[str, int]] = field(init=False)
+    business_prefixes: frozenset[str] = field(init=False)
+
+    def __post_init__(self):
+        by_prefix = {mode: _prefix_totals(counts) for mode, counts in self.hubs.items()}
+        object.__setattr__(self, "hubs_by_prefix", by_prefix)
+        prefixes = frozenset(_prefix_totals(dict.fromkeys(self.with_businesses, 1)))
+        object.__setattr__(self, "business_prefixes", prefixes)
 
     def approved_hubs(self, industries: Iterable[Industry | None], *, mode: str) -> int:
         """Approved hubs meeting in ``mode`` of the industries and those beneath them (of every
         industry for ``None``)."""
-        counts = self.hubs[mode]
         prefixes = []
         for industry in industries:
             if industry is None:
-                return sum(counts.values())
+                return sum(self.hubs[mode].values())
             prefixes.extend(industry.code_prefixes)
-        if not prefixes:
-            return 0
-        within = tuple(prefixes)
-        return sum(n for code, n in counts.items() if code.startswith(within))
+        totals = self.hubs_by_prefix[mode]
+        return sum(totals.get(prefix, 0) for prefix in _outermost(prefixes))
 
     def has_businesses(self, industry: Industry) -> bool:
         """Whether some business is of the industry or one beneath it."""
-        within = tuple(industry.code_prefixes)
-        return any(code.startswith(within) for code in self.with_businesses)
+        return any(prefix in self.business_prefixes for prefix in industry.code_prefixes)
 
     def may_meet(self, hub_ids: Iterable[int]) -> bool:
         """Whether any of the hubs may have a meeting to come."""

@@ -334,6 +334,7 @@ class Vocabulary:
         self.known_words = sorted(self.word_counts)
         self.texts = sorted({e.text for e in self.entries if e.kind != "index"})
         self._lineages: dict[str, tuple[int, ...]] = {}
+        self._by_prefix: dict[str, list[int]] | None = None
 
     def lineage_ids(self, industry: Industry) -> tuple[int, ...] | None:
         """The primary keys of ``industry`` and of every industry beneath it (None if the
@@ -342,10 +343,21 @@ class Vocabulary:
             return None
         ids = self._lineages.get(industry.code)
         if ids is None:
-            within = tuple(industry.code_prefixes)
-            ids = tuple(sorted(i.pk for code, i in self.by_code.items() if code.startswith(within)))
+            beneath = self._beneath_prefix()
+            ids = tuple(sorted({pk for p in industry.code_prefixes for pk in beneath.get(p, ())}))
             self._lineages[industry.code] = ids
         return ids
+
+    def _beneath_prefix(self) -> dict[str, list[int]]:
+        """Each code prefix (two digits and more) and the keys of the industries whose code
+        begins with it: built once, on the first lineage asked for."""
+        if self._by_prefix is None:
+            by_prefix: dict[str, list[int]] = defaultdict(list)
+            for code, industry in self.by_code.items():
+                for end in range(2, len(code) + 1):
+                    by_prefix[code[:end]].append(industry.pk)
+            self._by_prefix = dict(by_prefix)
+        return self._by_prefix
 
     # Look-ups ---------------------------------------------------------------------------
 

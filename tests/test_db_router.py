@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 from django.core import signing
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import OperationalError, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from config import db_router
 from config.db_router import PRIMARY, REPLICA, STAMP_COOKIE, STAMP_SALT
+from config.settings import PREPARE_THRESHOLD
 from hubs.models import Hub
 from tests.factories import make_hub
 
@@ -317,8 +318,12 @@ def test_replica_pool_and_pgbouncer_settings_from_the_environment():
     assert "'MIRROR': 'default'" in databases["replica"]["TEST"]
     assert databases["default"]["CONN_MAX_AGE"] == "0"  # The pool keeps the connections.
     assert "'max_size': 6" in databases["default"]["OPTIONS"]
-    # A replica that is down must fail at once, not wait for a pooled connection.
-    assert databases["replica"]["OPTIONS"] == "{'connect_timeout': 2}"
+    # A replica that is down must fail at once, not wait for a pooled connection; PgBouncer in
+    # transaction mode keeps no prepared statement.
+    assert databases["replica"]["OPTIONS"] == (
+        "{'connect_timeout': 2, 'server_side_binding': True, 'prepare_threshold': None}"
+    )
+    assert "'prepare_threshold': None" in databases["default"]["OPTIONS"]
     for alias in ("default", "replica"):
         assert databases[alias]["DISABLE_SERVER_SIDE_CURSORS"] == "True"
 
@@ -328,5 +333,25 @@ def test_without_replica_pool_or_pgbouncer_the_database_is_as_before():
 
     assert databases["routers"] == []
     assert set(databases) == {"default", "routers"}
-    assert databases["default"]["OPTIONS"] == "{}"
+    # Parameters bound on the server, and statements a connection repeats prepared there.
+    assert databases["default"]["OPTIONS"] == (
+        "{'server_side_binding': True, 'prepare_threshold': 5, "
+        "'options': '-c plan_cache_mode=force_custom_plan -c jit=off'}"
+    )
     assert databases["default"]["DISABLE_SERVER_SIDE_CURSORS"] == "False"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's connection options")
+def test_postgresql_statements_are_bound_on_the_server_prepared_and_planned_for_their_values():
+    for _ in range(PREPARE_THRESHOLD + 1):
+        list(Hub.objects.filter(slug="nowhere", time_zone="Nowhere/Zone").values_list("pk"))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('plan_cache_mode'), current_setting('jit')")
+        assert cursor.fetchone() == ("force_custom_plan", "off")
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%"hubs_hub"."time_zone" = $_%'],
+        )
+        assert cursor.fetchone() == (1,)

@@ -4,13 +4,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from hubs.models.base import Located, LocatedQuerySet, box_q, unique_slug
 from hubs.models.industries import Industry
 from hubs.models.places import Region
 from hubs.models.visibility import ShownWhen
+from hubs.routes import route_url
 
 PUBLIC_POINT = ("public_latitude", "public_longitude")
 
@@ -120,7 +120,7 @@ class Business(Located):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("hubs:business", args=[self.slug])
+        return route_url("hubs:business", self.slug)
 
     @property
     def public_point(self):

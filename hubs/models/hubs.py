@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
@@ -19,6 +18,7 @@ from hubs.models.base import Located, LocatedQuerySet, unique_slug
 from hubs.models.industries import Industry
 from hubs.models.places import Region
 from hubs.models.visibility import ShownWhen
+from hubs.routes import route_url
 
 
 class Stage(models.TextChoices):
@@ -226,6 +226,13 @@ class Hub(ShownWhen, Located):
                 condition=models.Q(status="approved"),
                 name="hub_approved_industry_latlng",
             ),
+            # A search's group of online hubs: the few of an industry (a sector's ~600 codes
+            # included) found without visiting its thousands of hubs that meet in person.
+            models.Index(
+                fields=["industry"],
+                condition=models.Q(status="approved", mode="online"),
+                name="hub_approved_online_industry",
+            ),
             # The hub list, A to Z: the first page read in name order, not sorted from all hubs.
             models.Index(
                 fields=["name"], condition=models.Q(status="approved"), name="hub_approved_name"
@@ -253,7 +260,7 @@ class Hub(ShownWhen, Located):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("hubs:hub", args=[self.slug])
+        return route_url("hubs:hub", self.slug)
 
     @classmethod
     def shows(cls, value: Any) -> bool:

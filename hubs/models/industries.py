@@ -2,7 +2,8 @@
 industries, and the words visitors typed that matched none of them."""
 
 from django.db import models
-from django.urls import reverse
+
+from hubs.routes import route_url
 
 
 class Industry(models.Model):
@@ -34,7 +35,7 @@ class Industry(models.Model):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("hubs:industry", args=[self.slug])
+        return route_url("hubs:industry", self.slug)
 
     @property
     def level(self):

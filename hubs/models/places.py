@@ -2,10 +2,10 @@
 
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
 from hubs.models.base import Located
 from hubs.placenames import country_name
+from hubs.routes import route_url
 
 
 class Region(Located):
@@ -37,7 +37,7 @@ class Region(Located):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("hubs:region", args=[self.slug])
+        return route_url("hubs:region", self.slug)
 
     def within_q(self, field="region"):
         """A filter matching rows whose ``field`` is this region or one beneath it (regions

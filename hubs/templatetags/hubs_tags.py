@@ -1,4 +1,5 @@
-"""Template filters for distances, meeting days, query strings and structured data."""
+"""Template filters for distances, meeting days, query strings and structured data, and the
+addresses of the pages built most."""
 
 import json
 
@@ -7,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
 from hubs import geo
+from hubs.routes import route_url
 
 register = template.Library()
 
@@ -60,3 +62,10 @@ def ld_json(data):
     """Structured data for search engines, escaped so no text can close the script element."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_LD_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+
+
+@register.simple_tag
+def route(name, slug=None):
+    """``{% url name %}`` or ``{% url name slug %}`` from the route's address as first built
+    (``hubs.routes``): for the pages built most, every page's frame and a hub's page."""
+    return route_url(name, slug)

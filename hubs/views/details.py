@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -24,6 +23,7 @@ from hubs.models import (
     Region,
 )
 from hubs.pagecache import cache_for_visitors, shared_fragments
+from hubs.routes import route_url
 from hubs.views.maps import business_map_points, map_points
 from hubs.views.public import PAGE_SIZE
 
@@ -178,8 +178,9 @@ def _hub_page(request, slug):
     """The hub and the parts of its page every visitor sees alike, with the seconds they hold;
     None if no hub has the address. A hub not approved yet is shown to its organizers only:
     its parts are built once the visitor is known to be one, and not kept."""
-    hub = _HUBS_FOR_PAGE.filter(slug=slug).first()
-    if hub is None:
+    try:
+        hub = _HUBS_FOR_PAGE.get(slug=slug)  # No order to compile: the slug is unique.
+    except Hub.DoesNotExist:
         return None, 0
     if not hub.is_approved:
         return {"hub": hub, "shared": None}, 0
@@ -274,9 +275,7 @@ def _hub_sharing(request, hub, members, meetings=()):
             hub,
             title=f"{hub.name}: {hub.industry.title} hub {hub.where}",
             description=hub.description or f"A {hub.industry.title.lower()} hub {hub.where}.",
-            image=hub.cover_image.url
-            if hub.cover_image
-            else reverse("hubs:hub_card", args=[hub.slug]),
+            image=hub.cover_image.url if hub.cover_image else route_url("hubs:hub_card", hub.slug),
             kind="article",
         ),
     }

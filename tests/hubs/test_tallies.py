@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hubs import queries, tallies
+from hubs import queries, tallies, vocabulary
 from hubs.models import Hub, Interest, Meeting
 from tests.factories import make_business, make_hub, make_industry, make_online_hub
 
@@ -30,6 +30,32 @@ def test_tallies_count_approved_hubs_of_an_industry_and_those_beneath_it_by_mode
     assert tallies.current().approved_hubs([leaf], mode=Hub.Mode.IN_PERSON) == 1
     assert tallies.current().approved_hubs([leaf], mode=Hub.Mode.ONLINE) == 1
     assert tallies.current().approved_hubs([make_industry()], mode=Hub.Mode.ONLINE) == 0
+
+
+def test_an_industry_searched_with_one_beneath_it_counts_each_hub_once():
+    sector = make_industry(code="991", title="Test Sector", slug="test-sector")
+    leaf = make_industry(code="991100", title="Test Leaf", slug="test-leaf", parent=sector)
+    other = make_industry(code="9930", title="Other Test", slug="other-test")
+    make_hub(industry=leaf)
+    make_hub(industry=other)
+
+    counted = tallies.current()
+    assert counted.approved_hubs([sector, leaf], mode=Hub.Mode.IN_PERSON) == 1
+    assert counted.approved_hubs([leaf, other], mode=Hub.Mode.IN_PERSON) == 2
+    in_person = Hub.objects.approved().in_person().count()
+    assert counted.approved_hubs([None], mode=Hub.Mode.IN_PERSON) == in_person
+
+
+def test_tallies_know_the_industries_with_a_business_beneath_them():
+    sector = make_industry(code="96-97", title="Test Making", slug="test-making")
+    leaf = make_industry(code="970999", title="Test Leaf", slug="test-leaf")
+    make_business(industry=leaf)
+
+    counted = tallies.current()
+    assert counted.has_businesses(sector)  # 96-97 holds 97, which begins 970999.
+    assert counted.has_businesses(leaf)
+    assert counted.has_businesses(make_industry(code="9709", title="Above", slug="above"))
+    assert not counted.has_businesses(make_industry(code="9708", title="Beside", slug="beside"))
 
 
 def test_a_hub_approved_after_counting_is_counted_at_once():
@@ -151,13 +177,13 @@ def test_tallies_know_the_hubs_with_a_meeting_to_come_or_under_way():
 def test_cards_of_hubs_without_meetings_read_no_meeting():
     quiet = make_hub(name="Quiet Hub")
     tallies.current()
+    vocabulary.vocabulary()  # What a search's form reads first.
 
     with CaptureQueriesContext(connection) as captured:
         [cards] = queries.hub_cards([(quiet.pk, 2.0)])
+        shown = [(h.name, h.industry.title, h.next_meeting_at, h.distance_km) for h in cards]
 
-    assert [(hub.name, hub.next_meeting_at, hub.distance_km) for hub in cards] == [
-        ("Quiet Hub", None, 2.0)
-    ]
+    assert shown == [("Quiet Hub", quiet.industry.title, None, 2.0)]
     assert len(captured) == 1
     assert "hubs_meeting" not in captured[0]["sql"]
 
