@@ -4,7 +4,10 @@ CLUSTER_DIR="${CLUSTER_DIR:-/tmp/industry-hubs-cluster}"
 PRIMARY_PORT="${PRIMARY_PORT:-55432}"
 REPLICA_PORT="${REPLICA_PORT:-55433}"
 REDIS_PORT="${REDIS_PORT:-56379}"
-NODE_PORTS=(${NODE_PORTS:-58001 58002})
+# The app nodes' ports, space-separated. Kept as a string in the environment too: bash passes
+# no array to the scripts up.sh runs, which would fall back to the default ports.
+export NODE_PORT_LIST="${NODE_PORT_LIST:-${NODE_PORTS:-58001 58002}}"
+NODE_PORTS=($NODE_PORT_LIST)
 BALANCER_PORT="${BALANCER_PORT:-58000}"
 PG_USER=postgres
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
