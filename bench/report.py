@@ -111,7 +111,7 @@ def scaling(results, *, searches):
     share = max(r["largest_city_share"] for r in results)
     rounds = results[0]["rounds"]
     data = (
-        f"`queries.search_hubs(industry, lat, lng, radius_km=150)` (the search page's read: the "
+        f"`search.search_hubs(industry, lat, lng, radius_km=150)` (the search page's read: the "
         f"first page of 20 within the radius, with its count, else the 5 nearest anywhere) at "
         f"{searches} seeded points near the synthetic cities, each with one of 8 industries; "
         f"{_best_of(rounds, 'search')}. "

@@ -9,7 +9,7 @@ from django.db import connection
 
 from bench import loading, synthetic
 from bench.phase import progress
-from hubs import geo, queries
+from hubs import geo, queries, search
 from hubs.models import Hub, Industry, Region
 
 SEED = 2022
@@ -58,7 +58,7 @@ def _schema():
 
 def _search(lat, lng, industry):
     """What the search page lists: the first page within its radius, else the nearest anywhere."""
-    found = queries.search_hubs(
+    found = search.search_hubs(
         industry=industry, lat=lat, lng=lng, radius_km=settings.HUB_NEAR_RADIUS_KM
     )
     return list(found.page.object_list) or found.nearest_anywhere
@@ -69,7 +69,7 @@ def _brute_force(lat, lng, industry):
     rows = queries.hubs_of_industry(industry).values_list("pk", "latitude", "longitude")
     ranked = sorted((geo.haversine_km(lat, lng, r_lat, r_lng), pk) for pk, r_lat, r_lng in rows)
     within = [row for row in ranked if row[0] <= settings.HUB_NEAR_RADIUS_KM]
-    return within[: queries.SEARCH_PAGE_SIZE] or ranked[: queries.NEAREST_ANYWHERE]
+    return within[: search.SEARCH_PAGE_SIZE] or ranked[: search.NEAREST_ANYWHERE]
 
 
 def _check(searches):

@@ -176,7 +176,7 @@ class Hub(ShownWhen, Located):
     objects = HubQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["member_count", "stage", "updated_at"])
     # When its next meeting starts (None: none to come), on rows read for cards and lists
-    # (``queries.with_next_meeting``, ``queries.hub_cards``).
+    # (``queries.with_next_meeting``, ``search.hub_cards``).
     next_meeting_at: datetime | None
 
     shown_field = "status"

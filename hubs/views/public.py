@@ -16,6 +16,7 @@ from hubs.filters import NEAREST_AT_LEAST, BusinessFilter, HubFilter
 from hubs.forms import RADIUS_CHOICES, UNIT_COOKIE, SearchForm, remembered_unit
 from hubs.models import Business, Industry, Region
 from hubs.pagecache import cache_for_visitors
+from hubs.search import search_hubs, unaffiliated_businesses_near
 from hubs.views.maps import map_points
 
 PAGE_SIZE = 20
@@ -77,7 +78,7 @@ def search(request):
     # A state or a country is searched as a whole: its own radius unless one is chosen.
     radius_km = form.radius_km(unit, place.radius_km or settings.HUB_NEAR_RADIUS_KM)
     point = {"lat": place.latitude, "lng": place.longitude}
-    found = queries.search_hubs(
+    found = search_hubs(
         industry=industry,
         related=related,
         radius_km=radius_km,
@@ -117,9 +118,7 @@ def _around_industry(request, industry, point, radius_km):
     counted = tallies.current()
     unaffiliated = []
     if counted is None or counted.has_businesses(industry):
-        unaffiliated = queries.unaffiliated_businesses_near(
-            industry=industry, radius_km=radius_km, **point
-        )
+        unaffiliated = unaffiliated_businesses_near(industry=industry, radius_km=radius_km, **point)
     interested = 0
     if counted is None or industry.pk in counted.interested:
         interested = services.interests_near(industry=industry, **point).count()

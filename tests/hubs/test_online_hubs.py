@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from hubs import queries, services, vocabulary
+from hubs import search, services, vocabulary
 from hubs.coverage import Coverage
 from hubs.coverage_forms import NO_COVERAGE, HubAdminForm
 from hubs.gazetteer import resolve
@@ -199,7 +199,7 @@ def test_search_with_online_hubs_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(SEARCH_QUERIES) as after:
         response = client.get(SEARCH, query)
 
-    assert len(hub_cards(section(response, "online-heading"))) == queries.ONLINE_GROUP_SIZE
+    assert len(hub_cards(section(response, "online-heading"))) == search.ONLINE_GROUP_SIZE
     assert len(after.captured_queries) == len(before.captured_queries)
 
 

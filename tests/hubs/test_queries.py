@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from hubs import geo, queries, tallies, vocabulary
+from hubs import geo, queries, search, tallies, vocabulary
 from hubs.models import Business, Hub, Industry, Membership, Region
 from hubs.models.base import WIDENING_RADII_KM
 from tests.factories import (
@@ -334,7 +334,7 @@ def test_unaffiliated_businesses_near_lists_businesses_in_no_active_hub():
     make_business(name="Far Loner", industry=industry, latitude=-50.0)
     make_business(name="Other Trade", industry=make_industry())
 
-    found = queries.unaffiliated_businesses_near(
+    found = search.unaffiliated_businesses_near(
         industry=industry, lat=-45.0, lng=-140.0, radius_km=100
     )
 
@@ -405,11 +405,11 @@ def test_search_of_few_hubs_reads_the_page_and_nearest_in_one_statement(
     tallies.current()  # Counted once for this version of the directory.
 
     with django_assert_num_queries(2):  # Every hub measured, then the cards.
-        found = queries.search_hubs(industry=scattered, lat=lat, lng=lng, radius_km=radius_km)
+        found = search.search_hubs(industry=scattered, lat=lat, lng=lng, radius_km=radius_km)
 
     assert found.page.paginator.count == len(within)
-    assert names(found.page.object_list) == names(within[: queries.SEARCH_PAGE_SIZE])
-    expected_nearest = [] if within else ranked[: queries.NEAREST_ANYWHERE]
+    assert names(found.page.object_list) == names(within[: search.SEARCH_PAGE_SIZE])
+    expected_nearest = [] if within else ranked[: search.NEAREST_ANYWHERE]
     assert names(found.nearest_anywhere) == names(expected_nearest)
     for hub in [*found.page.object_list, *found.nearest_anywhere]:
         expected_km = geo.haversine_km(lat, lng, hub.latitude, hub.longitude)

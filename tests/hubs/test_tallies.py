@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hubs import queries, tallies, vocabulary
+from hubs import search, tallies, vocabulary
 from hubs.models import Hub, Interest, Meeting
 from tests.factories import make_business, make_hub, make_industry, make_online_hub
 
@@ -180,7 +180,7 @@ def test_cards_of_hubs_without_meetings_read_no_meeting():
     vocabulary.vocabulary()  # What a search's form reads first.
 
     with CaptureQueriesContext(connection) as captured:
-        [cards] = queries.hub_cards([(quiet.pk, 2.0)])
+        [cards] = search.hub_cards([(quiet.pk, 2.0)])
         shown = [(h.name, h.industry.title, h.next_meeting_at, h.distance_km) for h in cards]
 
     assert shown == [("Quiet Hub", quiet.industry.title, None, 2.0)]
@@ -193,7 +193,7 @@ def test_a_meeting_scheduled_shows_on_its_hub_card_at_once():
     tallies.current()
     meeting = _meeting(hub, starts_in_hours=30)
 
-    [cards] = queries.hub_cards([(hub.pk, None)])
+    [cards] = search.hub_cards([(hub.pk, None)])
 
     assert [(card.name, card.next_meeting_at) for card in cards] == [
         ("Soon Meeting Hub", meeting.starts_at)
